@@ -85,7 +85,7 @@ class Chunk:
     chunk_id: str
     doc_id: str
     key: str
-    text: str  # what is embedded: ancestor titles as a prefix, then the provision text or a window of it
+    text: str  # embedded text: ancestor titles, then the provision text or a window of it
     departments: tuple[str, ...] = ()
 
 

@@ -1,0 +1,136 @@
+"""Department names: canonical name ↔ aliases, and finding departments mentioned in free text."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+logger = logging.getLogger(__name__)
+
+_PREFIX = re.compile(r"^(?:苏州市|江苏省|[\u4e00-\u9fff]{2,3}省|省|市|国家)")
+_ABBREVIATIONS = (
+    ("发展和改革委员会", "发改委"),
+    ("发展改革委", "发改委"),
+    ("工业和信息化厅", "工信厅"),
+)
+_GENERIC = frozenset({"有关部门", "各有关部门", "市有关部门", "市各有关部门", "相关部门"})
+
+
+def normalise_name(name: str) -> str:
+    """Half-width brackets to full-width and no spaces; 〔〕 stay as printed."""
+    return re.sub(r"\s+", "", name).replace("(", "（").replace(")", "）")
+
+
+def _fold(name: str) -> str:
+    """Lookup form: one bracket style."""
+    return normalise_name(name).replace("〔", "（").replace("〕", "）")
+
+
+def _derived_aliases(name: str) -> set[str]:
+    out: set[str] = set()
+    for long, short in _ABBREVIATIONS:
+        if long in name:
+            out.add(name.replace(long, short))
+    for alias in (name, *out):
+        stripped = _PREFIX.sub("", alias)
+        if len(stripped) >= 3 and stripped != alias:
+            out.add(stripped)
+    out.discard(name)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentRegistry:
+    """Maps every known alias to one canonical department name."""
+
+    canonical_of: Mapping[str, str]  # folded alias → canonical
+    aliases_of: Mapping[str, tuple[str, ...]]  # canonical → aliases (canonical first)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Iterable[str]]) -> DepartmentRegistry:
+        canonical_of: dict[str, str] = {}
+        aliases_of: dict[str, tuple[str, ...]] = {}
+        for row in rows:
+            names = [normalise_name(n) for n in row if n.strip()]
+            if not names:
+                continue
+            canonical = names[0]
+            aliases_of[canonical] = tuple(
+                dict.fromkeys(aliases_of.get(canonical, ()) + tuple(names))
+            )
+            for name in names:
+                canonical_of.setdefault(_fold(name), canonical)
+        return cls(canonical_of, aliases_of)
+
+    @classmethod
+    def default(cls) -> DepartmentRegistry:
+        """The registry shipped in ingest/data/departments.tsv."""
+        return _default_registry()
+
+    def canonical(self, name: str) -> str:
+        """The canonical name; unknown names come back bracket-normalised."""
+        return self.canonical_of.get(_fold(name), normalise_name(name))
+
+    def aliases(self, name: str) -> tuple[str, ...]:
+        canonical = self.canonical(name)
+        return self.aliases_of.get(canonical, (canonical,))
+
+    def same(self, a: str, b: str) -> bool:
+        return self.canonical(a) == self.canonical(b)
+
+    def is_generic(self, name: str) -> bool:
+        """Generic bodies such as 市有关部门 (not a named department)."""
+        return normalise_name(name) in _GENERIC
+
+    def with_names(self, names: Iterable[str]) -> DepartmentRegistry:
+        """A registry that also knows `names` (e.g. departments extracted from documents).
+
+        Short forms derived from a new name (省发展改革委 → 发展改革委, 省发改委) are added only
+        where no other department already uses them and no two new names share them.
+        """
+        canonical_of = dict(self.canonical_of)
+        aliases_of = dict(self.aliases_of)
+        derived: dict[str, set[str]] = {}
+        for raw in names:
+            name = normalise_name(raw)
+            if not name or _fold(name) in canonical_of:
+                continue
+            canonical_of[_fold(name)] = name
+            aliases_of[name] = (name,)
+            for alias in _derived_aliases(name):
+                derived.setdefault(_fold(alias), set()).add(name)
+        for alias, owners in derived.items():
+            if len(owners) == 1 and alias not in canonical_of:
+                owner = next(iter(owners))
+                canonical_of[alias] = owner
+                aliases_of[owner] = (*aliases_of[owner], alias)
+            elif len(owners) > 1:
+                logger.debug("ambiguous department alias %s: %s", alias, sorted(owners))
+        return DepartmentRegistry(canonical_of, aliases_of)
+
+    def find_mentions(self, text: str) -> list[str]:
+        """Canonical names of departments mentioned in `text`, longest match first, in order."""
+        pattern = _mention_pattern(tuple(sorted(self.canonical_of, key=len, reverse=True)))
+        found = (self.canonical_of[m.group(0)] for m in pattern.finditer(_fold(text)))
+        return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=8)
+def _mention_pattern(aliases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(a) for a in aliases if len(a) >= 2) or r"(?!x)x")
+
+
+def load_rows(text: str) -> list[list[str]]:
+    return [
+        line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
+
+
+@lru_cache(maxsize=1)
+def _default_registry() -> DepartmentRegistry:
+    data = resources.files("ingest").joinpath("data/departments.tsv").read_text("utf-8")
+    return DepartmentRegistry.from_rows(load_rows(data))

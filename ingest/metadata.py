@@ -1,0 +1,109 @@
+"""Document metadata from the title block: title, issuers, document number, date, level."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.model import Document, Level
+
+HEAD_LINES = 15
+_DOC_NUMBER = re.compile(
+    r"[\u4e00-\u9fff]{1,10}\s*[〔\[［（(]\s*(?:19|20)\d{2}\s*[〕\]］）)]\s*\d{1,4}\s*号"
+)
+_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_TITLE_END = re.compile(r"(意见|方案|计划|通知|规划|办法|决定|措施|纲要|细则|规定|要点|公告)$")
+_ISSUER = re.compile(
+    r"中共中央办公厅|中共中央|国务院办公厅|国务院|中共[\u4e00-\u9fff]{1,8}?(?:委员会|委)"
+    r"|[\u4e00-\u9fff]{1,10}?(?:人民政府办公厅|人民政府办公室|人民政府|政府办公厅|办公厅|委员会|厅|局|部|委)"
+)
+_NATIONAL = re.compile(r"^(?:国务院|中共中央|国家|全国|中华人民共和国)|^[\u4e00-\u9fff]{2,8}部$")
+_PROVINCIAL = re.compile(
+    r"^(?:[\u4e00-\u9fff]{2,3}省|省|[\u4e00-\u9fff]{2,5}自治区|(?:北京|上海|天津|重庆)市|中共[\u4e00-\u9fff]{2,3}省委)"
+)
+_MUNICIPAL = re.compile(r"市|州|县|区|盟")
+_GOVERNMENT = re.compile(r"人民政府|政府办公厅|办公厅|办公室|党委|省委|市委|县委|中共|国务院")
+
+
+@dataclass(frozen=True, slots=True)
+class TitleParts:
+    title: str
+    issuers: tuple[str, ...]
+
+
+def split_title(line: str) -> TitleParts:
+    """ "中共苏州市委 苏州市人民政府 关于…碳达峰 碳中和工作的实施意见" → issuers + title."""
+    compact = re.sub(r"\s+", "", line)
+    at = compact.find("关于")
+    if at <= 0:
+        return TitleParts(compact, ())
+    prefix = compact[:at]
+    issuers = tuple(m.group(0) for m in _ISSUER.finditer(prefix))
+    if "".join(issuers) != prefix:
+        return TitleParts(compact, ())
+    return TitleParts(compact[at:], issuers)
+
+
+def _title_line(head: list[str]) -> tuple[str, int]:
+    for i, line in enumerate(head):
+        compact = re.sub(r"\s+", "", line)
+        if len(compact) > 100 or "。" in compact:
+            continue
+        if "关于" in compact or _TITLE_END.search(compact):
+            if i + 1 < len(head) and head[i + 1].startswith("的") and len(head[i + 1]) < 30:
+                return line + head[i + 1], i
+            if _TITLE_END.search(compact) is None and i + 1 < len(head):
+                nxt = re.sub(r"\s+", "", head[i + 1])
+                if _TITLE_END.search(nxt) and len(nxt) < 30 and "。" not in nxt:
+                    return line + head[i + 1], i
+            return line, i
+    return (head[0], 0) if head else ("", 0)
+
+
+def _issuer_lines(head: list[str]) -> tuple[str, ...]:
+    found: list[str] = []
+    for line in head:
+        compact = re.sub(r"\s+|文件$", "", line)
+        if 2 <= len(compact) <= 20 and _ISSUER.fullmatch(compact):
+            found.append(compact)
+    return tuple(dict.fromkeys(found))
+
+
+def guess_level(issuers: tuple[str, ...], title: str) -> Level:
+    names = issuers or (title,)
+    if any(_NATIONAL.search(n) for n in names):
+        return Level.NATIONAL
+    if len(issuers) == 1 and not _GOVERNMENT.search(issuers[0]):
+        return Level.DEPARTMENTAL
+    if any(_PROVINCIAL.search(n) for n in names):
+        return Level.PROVINCIAL
+    if any(_MUNICIPAL.search(n[:8]) for n in names):
+        return Level.MUNICIPAL
+    return Level.UNKNOWN
+
+
+def extract_metadata(doc_id: str, text: str, source_path: str = "", sha256: str = "") -> Document:
+    """Metadata of a cleaned document (title block at the top, dates also at the end)."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    head = lines[:HEAD_LINES]
+    title_line, _ = _title_line(head)
+    parts = split_title(title_line)
+    issuers = parts.issuers or _issuer_lines(head[:8])
+    number = next((m.group(0) for line in head if (m := _DOC_NUMBER.search(line))), None)
+    date_match = next(
+        (m for line in [*head[:10], *reversed(lines[-6:])] if (m := _DATE.search(line))), None
+    )
+    date = None
+    if date_match:
+        year, month, day = (int(g) for g in date_match.groups())
+        date = f"{year:04d}-{month:02d}-{day:02d}"
+    return Document(
+        doc_id=doc_id,
+        title=parts.title or doc_id,
+        issuers=issuers,
+        doc_number=re.sub(r"\s+", "", number) if number else None,
+        date=date,
+        level=guess_level(issuers, parts.title),
+        source_path=source_path,
+        sha256=sha256,
+    )

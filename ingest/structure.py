@@ -1,0 +1,239 @@
+"""Split a cleaned policy text into addressable provisions with DESIGN.md keys.
+
+meta (title block) · preamble · chapters `2` · sections `2.3` · items `2.3.11` · annex rows
+`annex.<category>.<row>`; paragraphs `p1`, `p2`, … when no numbering is found.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
+
+from ingest.model import Provision, ProvisionKind, Responsibility
+from ingest.numbering import Heading, Style, int_to_cn, match_heading
+from ingest.responsibility import document_wide_implementers, extract_responsibility, split_names
+
+logger = logging.getLogger(__name__)
+
+NO_STRUCTURE_WARNING = "未识别到编号结构，已按段落导入"
+TITLE_MAX = 60
+_ANNEX_LINE = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?")
+_ROW_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、]\s*(.*)$")
+_SENTENCE_END = re.compile("[。！？]")
+
+
+@dataclass(frozen=True, slots=True)
+class StructureResult:
+    provisions: tuple[Provision, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class _Node:
+    heading: Heading
+    title: str
+    lines: list[str] = field(default_factory=list)
+    ancestors: tuple[_Node, ...] = ()
+
+
+def heading_title(rest: str) -> tuple[str, str]:
+    """Split the text after a number into (title, whole text): the title is the first sentence."""
+    rest = rest.strip()
+    m = _SENTENCE_END.search(rest)
+    title = rest[: m.start()] if m else rest
+    title = title.rstrip("：:；;，, ")
+    if len(title) > TITLE_MAX:
+        title = title[:TITLE_MAX] + "…"
+    return title, rest
+
+
+def _is_body_line(line: str) -> bool:
+    return "。" in line or len(line) > 60
+
+
+def _split_front(doc_id: str, lines: list[str]) -> list[Provision]:
+    """Title block (meta) and the text before the first heading (preamble)."""
+    cut = next((i for i, line in enumerate(lines) if _is_body_line(line)), len(lines))
+    out: list[Provision] = []
+    if lines[:cut]:
+        out.append(
+            Provision(doc_id, "meta", "文件信息", "", "标题与文号", "\n".join(lines[:cut]), (),
+                      kind=ProvisionKind.META)
+        )  # fmt: skip
+    if lines[cut:]:
+        title, _ = heading_title(lines[cut])
+        out.append(
+            Provision(doc_id, "preamble", "前言", "", title, "\n".join(lines[cut:]), (),
+                      kind=ProvisionKind.PREAMBLE)
+        )  # fmt: skip
+    return out
+
+
+def _annex_start(lines: list[str], first_heading: int) -> int:
+    for i in range(first_heading + 1, len(lines)):
+        is_annex = _ANNEX_LINE.match(lines[i]) and len(lines[i]) <= 40
+        if is_annex and any("\t" in line for line in lines[i + 1 :]):
+            return i
+    return len(lines)
+
+
+def _kind(style: Style, styles: set[Style]) -> ProvisionKind:
+    if style in (Style.ARABIC, Style.TIAO):
+        return ProvisionKind.ITEM
+    if style is Style.ZHANG or (style is Style.CN and Style.ZHANG not in styles):
+        return ProvisionKind.CHAPTER
+    return ProvisionKind.SECTION
+
+
+def _label(node: _Node, kind: ProvisionKind, continuous: bool) -> str:
+    h = node.heading
+    if h.style in (Style.ZHANG, Style.JIE, Style.TIAO):
+        return h.printed
+    if h.style is Style.CN:
+        return int_to_cn(h.number)
+    prefix = "".join(
+        int_to_cn(a.heading.number)
+        if a.heading.style is Style.CN
+        else f"（{int_to_cn(a.heading.number)}）"
+        for a in node.ancestors
+        if a.heading.style in (Style.CN, Style.PAREN_CN)
+    )
+    if h.style is Style.PAREN_CN:
+        return f"{prefix}（{int_to_cn(h.number)}）"
+    return f"第{h.number}条" if continuous and kind is ProvisionKind.ITEM else f"{prefix}{h.number}"
+
+
+def _body(doc_id: str, lines: list[str]) -> list[Provision]:
+    nodes: list[_Node] = []
+    stack: list[_Node] = []
+    for line in lines:
+        heading = match_heading(line)
+        if heading is None:
+            if stack:
+                stack[-1].lines.append(line)
+            continue
+        while stack and stack[-1].heading.style >= heading.style:
+            stack.pop()
+        title, _ = heading_title(heading.rest)
+        node = _Node(heading, title, [heading.rest] if heading.rest.strip() else [], tuple(stack))
+        nodes.append(node)
+        stack.append(node)
+    styles = {n.heading.style for n in nodes}
+    numbers = [n.heading.number for n in nodes if n.heading.style is Style.ARABIC]
+    continuous = all(b > a for a, b in pairwise(numbers))
+    out: list[Provision] = []
+    for node in nodes:
+        kind = _kind(node.heading.style, styles)
+        key = ".".join(str(n.heading.number) for n in (*node.ancestors, node))
+        text = "\n".join(line for line in node.lines if line.strip())
+        out.append(
+            Provision(
+                doc_id=doc_id,
+                key=key,
+                label=_label(node, kind, continuous),
+                number=node.heading.printed,
+                title=node.title,
+                text=text,
+                path_titles=tuple(a.title for a in node.ancestors),
+                responsibility=extract_responsibility(text),
+                kind=kind,
+            )
+        )
+    return out
+
+
+def _annex(doc_id: str, lines: list[str]) -> list[Provision]:
+    """One ANNEX provision per table row (tab-separated cells) of an appendix."""
+    rows = [line for line in lines if "\t" in line]
+    names = [line for line in lines[: lines.index(rows[0])] if not _ANNEX_LINE.fullmatch(line)]
+    annex_name = names[-1] if names else (_ANNEX_LINE.sub("", lines[0]).strip() or "附件")
+    header = rows[0].split("\t")
+    has_header = not any(_ROW_NUMBER.match(cell) for cell in header)
+    item_col = next((i for i, c in enumerate(header) if re.search("事项|任务|内容|名称", c)), 1)
+    dept_col = next((i for i, c in enumerate(header) if re.search("责任|牵头|部门|单位", c)), -1)
+    out: list[Provision] = []
+    category, category_name, row_no = 0, "", 0
+    for line in rows[1:] if has_header else rows:
+        cells = line.split("\t")
+        if cells[0].strip() and item_col > 0:
+            category, category_name, row_no = category + 1, cells[0].strip(), 0
+        category = max(category, 1)
+        item = cells[item_col].strip() if item_col < len(cells) else line.strip()
+        dept = cells[dept_col].strip() if -len(cells) <= dept_col < len(cells) else ""
+        m = _ROW_NUMBER.match(item)
+        row_no = int(m.group(1)) if m else row_no + 1
+        title = m.group(2).strip() if m else item
+        text = "\t".join(c.strip() for c in cells[item_col:] if c.strip()) or line.strip()
+        out.append(
+            Provision(
+                doc_id=doc_id,
+                key=f"annex.{category}.{row_no}",
+                label=f"附件 {category_name}{row_no}",
+                number=m.group(1) + "." if m else str(row_no),
+                title=title,
+                text=text,
+                path_titles=(f"附件 {annex_name}", *((category_name,) if category_name else ())),
+                responsibility=Responsibility(lead=split_names(dept), raw=dept),
+                kind=ProvisionKind.ANNEX,
+            )
+        )
+    return out
+
+
+def _apply_wide_notes(provisions: list[Provision]) -> list[Provision]:
+    """A note like "以下均需…落实，不再列出" makes those bodies implementers of every later task."""
+    wide: tuple[str, ...] = ()
+    out: list[Provision] = []
+    for p in provisions:
+        wide = tuple(dict.fromkeys(wide + document_wide_implementers(p.text)))
+        r = p.responsibility
+        if wide and (p.kind is ProvisionKind.ITEM or r.raw) and p.kind is not ProvisionKind.ANNEX:
+            implementers = tuple(dict.fromkeys(r.implementers + wide))
+            out.append(replace(p, responsibility=replace(r, implementers=implementers)))
+        else:
+            out.append(p)
+    return out
+
+
+def _unique_keys(provisions: list[Provision], warnings: list[str]) -> list[Provision]:
+    seen: dict[str, int] = {}
+    out: list[Provision] = []
+    for p in provisions:
+        if p.key in seen:
+            seen[p.key] += 1
+            new_key = f"{p.key}-{seen[p.key]}"
+            warnings.append(f"编号重复：{p.label or p.key}，已改为 {new_key}")
+            seen.setdefault(new_key, 1)
+            out.append(replace(p, key=new_key))
+            continue
+        seen[p.key] = 1
+        out.append(p)
+    return out
+
+
+def parse_structure_report(doc_id: str, text: str) -> StructureResult:
+    """Provisions of a cleaned text, with warnings about what could not be recognised."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    warnings: list[str] = []
+    first = next((i for i, line in enumerate(lines) if match_heading(line)), None)
+    if first is None:
+        warnings.append(NO_STRUCTURE_WARNING)
+        paragraphs = [
+            Provision(doc_id, f"p{i}", f"第{i}段", str(i), heading_title(line)[0], line, (),
+                      extract_responsibility(line), ProvisionKind.PARAGRAPH)
+            for i, line in enumerate(lines, start=1)
+        ]  # fmt: skip
+        return StructureResult(tuple(paragraphs), tuple(warnings))
+    annex_at = _annex_start(lines, first)
+    provisions = _split_front(doc_id, lines[:first]) + _body(doc_id, lines[first:annex_at])
+    if annex_at < len(lines):
+        provisions += _annex(doc_id, lines[annex_at:])
+    provisions = _unique_keys(_apply_wide_notes(provisions), warnings)
+    return StructureResult(tuple(provisions), tuple(warnings))
+
+
+def parse_structure(doc_id: str, text: str) -> list[Provision]:
+    """Provisions of a cleaned text (see parse_structure_report for warnings)."""
+    return list(parse_structure_report(doc_id, text).provisions)
