@@ -182,6 +182,22 @@ def _annex(doc_id: str, lines: list[str]) -> list[Provision]:
     return out
 
 
+def _closing_lines(annex_lines: list[str]) -> list[str]:
+    """The annex reference ("附件：…") and what follows the table (注、发、印发机关和日期): document
+    metadata, kept with the title block so questions such as "发给了哪些单位" find it."""
+    last_row = max(i for i, line in enumerate(annex_lines) if "\t" in line)
+    return [annex_lines[0], *annex_lines[last_row + 1 :]]
+
+
+def _with_closing(provisions: list[Provision], closing: list[str]) -> list[Provision]:
+    if not closing:
+        return provisions
+    if provisions and provisions[0].kind is ProvisionKind.META:
+        meta = provisions[0]
+        return [replace(meta, text="\n".join([meta.text, *closing])), *provisions[1:]]
+    return provisions
+
+
 def _apply_wide_notes(provisions: list[Provision]) -> list[Provision]:
     """A note like "以下均需…落实，不再列出" makes those bodies implementers of every later task."""
     wide: tuple[str, ...] = ()
@@ -230,6 +246,7 @@ def parse_structure_report(doc_id: str, text: str) -> StructureResult:
     provisions = _split_front(doc_id, lines[:first]) + _body(doc_id, lines[first:annex_at])
     if annex_at < len(lines):
         provisions += _annex(doc_id, lines[annex_at:])
+        provisions = _with_closing(provisions, _closing_lines(lines[annex_at:]))
     provisions = _unique_keys(_apply_wide_notes(provisions), warnings)
     return StructureResult(tuple(provisions), tuple(warnings))
 

@@ -1,0 +1,200 @@
+"""`policyqa` command line: ingest | docs | provisions | ask | chat | eval | serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.answer import Answer
+from assistant.followup import Turn
+from assistant.index import IngestReport
+from assistant.service import PolicyQA
+from assistant.settings import Settings
+from assistant.tables import document_to_dict, provision_to_dict
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except ValueError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="policyqa", description="政策问答助手：依据政策文件原文回答并注明出处。"
+    )
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="输出调试日志（含每个问题检索到的条款）"
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="导入文件或文件夹（默认 corpus/）；未变化的文件会跳过")
+    s.add_argument("paths", nargs="*", type=Path, help="文件或文件夹")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("docs", help="列出已导入的文件")
+    s.add_argument("--json", action="store_true", help="以 JSON 输出")
+    s.set_defaults(func=cmd_docs)
+
+    s = sub.add_parser("provisions", help="列出条款及其牵头、配合部门")
+    s.add_argument("--doc", help="只列出该文件（doc_id）")
+    s.add_argument("--json", action="store_true", help="以 JSON 输出")
+    s.set_defaults(func=cmd_provisions)
+
+    s = sub.add_parser("ask", help="提一个问题")
+    s.add_argument("question", help="问题，例如：绿色金融由谁牵头？")
+    s.add_argument("--doc", help="限定在该文件（doc_id）内回答")
+    s.add_argument("--backend", help="回答后端：composer（默认）、local、openai")
+    s.add_argument("--json", action="store_true", help="输出 Answer JSON")
+    s.set_defaults(func=cmd_ask)
+
+    s = sub.add_parser("chat", help="多轮对话（终端）")
+    s.add_argument("--doc", help="限定在该文件（doc_id）内回答")
+    s.add_argument("--backend", help="回答后端：composer（默认）、local、openai")
+    s.set_defaults(func=cmd_chat)
+
+    s = sub.add_parser("eval", help="用问题集评测，写出 report.md、scores.json、answers.jsonl")
+    s.add_argument(
+        "--questions", nargs="*", type=Path, help="JSONL 问题集（默认 eval/questions/seed.jsonl）"
+    )
+    s.add_argument("--backend", default="composer", help="回答后端")
+    s.add_argument("--out", type=Path, default=Path("eval/out"), help="输出文件夹")
+    s.set_defaults(func=cmd_eval)
+    return p
+
+
+def _service(progress: bool = True) -> PolicyQA:
+    qa = PolicyQA(Settings())
+    if qa.index.is_empty:
+        print(f"首次使用：正在从 {qa.settings.corpus} 建立索引……", file=sys.stderr)
+        report = qa.ensure_index(_progress if progress else None)
+        if report is not None:
+            _print_report(report)
+    return qa
+
+
+def _progress(message: str, fraction: float) -> None:
+    print(f"\r[{fraction:6.1%}] {message[:60]:<60}", end="", file=sys.stderr, flush=True)
+    if fraction >= 1:
+        print(file=sys.stderr)
+
+
+def _print_report(report: IngestReport) -> None:
+    for doc_id in report.added:
+        print(f"已导入：{doc_id}")
+    for doc_id in report.replaced:
+        print(f"已更新：{doc_id}")
+    for doc_id in report.unchanged:
+        print(f"未变化，跳过：{doc_id}")
+    for path, message in report.warnings:
+        print(f"提示：{path}：{message}", file=sys.stderr)
+    for path, message in report.failed:
+        print(f"导入失败：{path}：{message}", file=sys.stderr)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    qa = PolicyQA(Settings())
+    paths = args.paths or [qa.settings.corpus]
+    report = qa.ingest(paths, _progress)
+    _print_report(report)
+    return 1 if report.failed else 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    qa = _service()
+    docs = qa.documents()
+    if args.json:
+        _print_json([document_to_dict(d) for d in docs])
+        return 0
+    for d in docs:
+        n = len(qa.provisions(d.doc_id))
+        print(f"{d.doc_id}\t{d.doc_number or '-'}\t{d.date or '-'}\t{n} 条款\t{d.title}")
+    return 0
+
+
+def cmd_provisions(args: argparse.Namespace) -> int:
+    qa = _service()
+    if args.doc and args.doc not in {d.doc_id for d in qa.documents()}:
+        raise ValueError(f"没有这个文件：{args.doc}（用 policyqa docs 查看）")
+    provisions = qa.provisions(args.doc)
+    if args.json:
+        _print_json([provision_to_dict(p) for p in provisions])
+        return 0
+    for p in provisions:
+        r = p.responsibility
+        who = (
+            f"牵头：{'、'.join(r.lead) or '-'}；配合：{'、'.join(r.co) or '-'}"
+            if not r.is_empty
+            else ""
+        )
+        print(f"{p.key:<12}{p.label:<10}{p.title[:30]:<32}{who}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    qa = _service()
+    answer = qa.ask(args.question, doc_id=args.doc, backend=args.backend)
+    if args.json:
+        _print_json(answer.to_json())
+    else:
+        print(render(answer))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    qa = _service()
+    history: list[Turn] = []
+    print("政策问答助手（输入问题；空行或 Ctrl-D 退出）")
+    while True:
+        try:
+            question = input("问> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        answer = qa.ask(question, history=history, doc_id=args.doc, backend=args.backend)
+        print(render(answer))
+        history += [
+            Turn(role="user", content=question),
+            Turn(role="assistant", content=answer.text),
+        ]
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.run import run_eval  # noqa: PLC0415 - the evaluation is only loaded when asked for
+
+    qa = _service()
+    questions = args.questions or [Path("eval/questions/seed.jsonl")]
+    scores = run_eval(qa, questions, backend=args.backend, out=args.out)
+    print(json.dumps(scores["overall"], ensure_ascii=False, indent=2))
+    print(f"报告：{args.out / 'report.md'}")
+    return 0
+
+
+def render(answer: Answer) -> str:
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("\n出处：")
+        for c in answer.citations:
+            who = f"；牵头：{'、'.join(c.lead)}" if c.lead else ""
+            lines.append(f"- {c.label} {c.title}（{c.key}{who}）")
+    return "\n".join(lines)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,0 +1,287 @@
+"""The `composer` backend: answers built only from the index — responsibility questions from the
+tables, everything else from verbatim sentences of the best supporting provisions (grounded.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant import templates as t
+from assistant.answer import Answer, Citation, Departments
+from assistant.corpus import CorpusView, sentences
+from assistant.grounded import GroundedAnswers, refuse
+from assistant.render import attribution_sentence, cite, heading, join
+from assistant.retrieve import Hit
+from assistant.support import content_tokens, support
+from assistant.understand import Intent, Query, Role
+from ingest.model import Provision, ProvisionKind
+
+ANNEX_WORDS = re.compile(r"专项|方案|附件|分工表|政策体系|规划")
+
+
+class Composer:
+    """Deterministic answers; no generated text ever names a department or an article."""
+
+    name = "composer"
+
+    def __init__(self, corpus: CorpusView, *, max_quotes: int = 3, min_support: float = 0.34):
+        self.corpus = corpus
+        self.min_support = min_support
+        self.grounded = GroundedAnswers(corpus, max_quotes=max_quotes, min_support=min_support)
+
+    def answer(self, query: Query, hits: Sequence[Hit]) -> Answer:
+        if query.intent is Intent.INJECTION:
+            return refuse(query, t.REFUSAL_INJECTION)
+        if query.intent is Intent.ABOUT:
+            return refuse(query, t.REFUSAL_ABOUT)
+        if query.foreign_place:
+            return refuse(query, t.REFUSAL_FOREIGN_PLACE.format(place=query.foreign_place))
+        if query.min_leads and query.intent is not Intent.WHO_LEADS:
+            return self._joint_leads(query)
+        if query.intent is Intent.WHO_LEADS:
+            return self._who_leads(query, hits)
+        if query.intent is Intent.DEPARTMENT_TASKS:
+            return self._department_tasks(query)
+        if query.intent is Intent.NO_LEAD:
+            return self._no_lead(query)
+        if query.intent is Intent.COUNT:
+            return self._count(query, hits)
+        if query.intent is Intent.METADATA:
+            return self._metadata(query)
+        if query.intent is Intent.LIST and not query.restrict_keys and self._annex_category(query):
+            return self._annex_rows(query)
+        return self.grounded.answer(query, hits, self._restricted(query))
+
+    # -- responsibility questions, from the tables ------------------------------------------------
+    def _who_leads(self, query: Query, hits: Sequence[Hit]) -> Answer:
+        chosen = self._article_targets(query) or self._best_task(query, hits)
+        if not chosen:
+            return self.grounded.answer(query, hits)
+        lines: list[str] = []
+        for p in chosen:
+            lines.append(f"**{heading(self.corpus, p)}**")
+            lines.extend(_responsibility_lines(p, query.role))
+        main = chosen[0].responsibility
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(cite(p, attribution_sentence(p)) for p in chosen),
+            departments=Departments(lead=main.lead, co=main.co),
+            intent=query.intent.value,
+        )
+
+    def _department_tasks(self, query: Query) -> Answer:
+        lines: list[str] = []
+        citations: list[Citation] = []
+        lead_names: list[str] = []
+        co_names: list[str] = []
+        for department in query.departments:
+            led, joined = self._tasks_of(department, query)
+            listed: list[Provision] = []
+            if query.role is not Role.CO:
+                lines.append(f"**{department}牵头的任务（{len(led)}项）**")
+                lines.extend(f"{i}. {heading(self.corpus, p)}" for i, p in enumerate(led, 1))
+                listed += led
+                if led:
+                    lead_names.append(department)
+            if query.role is not Role.LEAD:
+                lines.append(f"**{department}按职责分工参与（配合）的任务（{len(joined)}项）**")
+                lines.extend(f"{i}. {heading(self.corpus, p)}" for i, p in enumerate(joined, 1))
+                listed += joined
+                if joined:
+                    co_names.append(department)
+            if not listed:
+                role = t.ROLE_WORD[query.role.value]
+                lines.append(t.NO_DEPARTMENT_TASKS.format(department=department, role=role))
+            citations.extend(cite(p, attribution_sentence(p)) for p in listed)
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(citations),
+            departments=Departments(lead=tuple(lead_names), co=tuple(co_names)),
+            intent=query.intent.value,
+        )
+
+    def _tasks_of(self, department: str, query: Query) -> tuple[list[Provision], list[Provision]]:
+        """Tasks the department leads and tasks it joins; annex rows instead of tasks when the
+        question is about the annex's sub-plans (专项方案 / 分工表)."""
+        same = self.corpus.registry.same
+        kind = ProvisionKind.ANNEX if ANNEX_WORDS.search(query.text) else ProvisionKind.ITEM
+        excluded = set(query.exclude_keys)
+        led: list[Provision] = []
+        joined: list[Provision] = []
+        for p in self._restricted(query) or self.corpus.tasks(query.doc_ids):
+            if p.kind is not kind or p.ref in excluded:
+                continue
+            r = p.responsibility
+            if any(same(department, d) for d in r.lead):
+                led.append(p)
+            elif any(same(department, d) for d in r.co):
+                joined.append(p)
+        return led, joined
+
+    def _no_lead(self, query: Query) -> Answer:
+        pool = self._restricted(query) or self.corpus.items(query.doc_ids)
+        found = [p for p in pool if not p.responsibility.lead and p.responsibility.co]
+        lines = [f"共有 {len(found)} 项任务没有明确牵头部门（只列出按职责分工负责的部门）："]
+        lines += [
+            f"{i}. {heading(self.corpus, p)}：{join(p.responsibility.co)}"
+            for i, p in enumerate(found, 1)
+        ]
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(cite(p, attribution_sentence(p)) for p in found),
+            intent=query.intent.value,
+        )
+
+    def _joint_leads(self, query: Query) -> Answer:
+        pool = self._restricted(query) or self.corpus.items(query.doc_ids)
+        found = [p for p in pool if len(p.responsibility.lead) >= query.min_leads]
+        lines = [f"共有 {len(found)} 项任务由 {query.min_leads} 个及以上部门共同牵头："]
+        lines += [
+            f"{i}. {heading(self.corpus, p)}：{join(p.responsibility.lead)}"
+            for i, p in enumerate(found, 1)
+        ]
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(cite(p, attribution_sentence(p)) for p in found),
+            intent=query.intent.value,
+        )
+
+    def _count(self, query: Query, hits: Sequence[Hit]) -> Answer:
+        if query.departments:
+            return self._department_tasks(query)
+        if query.restrict_keys:
+            return self.grounded.answer(query, hits, self._restricted(query))
+        outline = self.grounded.outline(query)
+        if outline is not None:
+            return outline
+        if ANNEX_WORDS.search(query.text):
+            return self._annex_rows(query)
+        if re.search(r"任务|条", query.text):
+            return self._count_items(query)
+        return self.grounded.answer(query, hits)
+
+    def _annex_category(self, query: Query) -> str | None:
+        """The annex category the question names ("关键环节专项保障方案"), as its key part."""
+        for p in self.corpus.tasks(query.doc_ids):
+            if p.kind is ProvisionKind.ANNEX and p.path_titles and p.path_titles[-1] in query.text:
+                return p.key.split(".")[1]
+        return None
+
+    def _annex_rows(self, query: Query) -> Answer:
+        rows = [p for p in self.corpus.tasks(query.doc_ids) if p.kind is ProvisionKind.ANNEX]
+        named = self._annex_category(query)
+        if named:
+            rows = [p for p in rows if p.key.split(".")[1] == named]
+        what = rows[0].path_titles[-1] if rows and named else "专项方案"
+        lines = [f"附件列出的{what}共 {len(rows)} 项："]
+        lines += [f"{i}. {heading(self.corpus, p)}" for i, p in enumerate(rows, 1)]
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(cite(p, p.title) for p in rows),
+            intent=query.intent.value,
+        )
+
+    def _count_items(self, query: Query) -> Answer:
+        by_doc: dict[str, list[Provision]] = {}
+        for p in self.corpus.items(query.doc_ids):
+            by_doc.setdefault(p.doc_id, []).append(p)
+        lines = [
+            f"《{self.corpus.doc_title(d)}》共列出 {len(ps)} 项任务（{ps[0].label}至{ps[-1].label}）。"
+            for d, ps in by_doc.items()
+        ]
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(cite(p, p.title) for ps in by_doc.values() for p in ps),
+            intent=query.intent.value,
+        )
+
+    def _metadata(self, query: Query) -> Answer:
+        doc_ids = query.doc_ids or tuple(d.doc_id for d in self.corpus.documents)
+        terms = content_tokens(query.text)
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for doc_id in doc_ids[:3]:
+            d = self.corpus.document_by_id[doc_id]
+            lines.append(f"**{d.title}**")
+            if d.issuers:
+                lines.append(f"- 发文机关：{join(d.issuers)}")
+            if d.doc_number:
+                lines.append(f"- 文号：{d.doc_number}")
+            if d.date:
+                lines.append(f"- 日期：{d.date}")
+            meta = self.corpus.by_ref.get((doc_id, "meta"))
+            if meta is None:
+                continue
+            found = support(self.corpus, meta, terms, 1).sentences
+            quote = found[0] if found else sentences(meta.text)[0]
+            if found:
+                lines.append(f"> {quote}")
+            citations.append(cite(meta, quote))
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(citations),
+            intent=query.intent.value,
+        )
+
+    # -- choosing provisions --------------------------------------------------------------------
+    def _article_targets(self, query: Query) -> list[Provision]:
+        return [p for n in query.articles for p in self.corpus.by_article(n, query.doc_ids)]
+
+    def _restricted(self, query: Query) -> list[Provision]:
+        if not query.restrict_keys:
+            return []
+        wanted = set(query.restrict_keys)
+        return [
+            p for p in self.corpus.in_scope(query.doc_ids) if p.ref in wanted or p.key in wanted
+        ]
+
+    def _best_task(self, query: Query, hits: Sequence[Hit]) -> list[Provision]:
+        """The task the question is about: from the follow-up's provisions when there are some,
+        else from the retrieved ones, favouring title matches."""
+        terms = content_tokens(query.text)
+        restricted = self._restricted(query)
+        if len(restricted) == 1:
+            return restricted
+        candidates = restricted or [h.provision for h in hits]
+        best: tuple[float, Provision] | None = None
+        for rank, p in enumerate(candidates):
+            if p.kind not in (ProvisionKind.ITEM, ProvisionKind.ANNEX) or p.responsibility.is_empty:
+                continue
+            s = support(self.corpus, p, terms, 1)
+            score = s.score + self._title_overlap(p, terms) - 0.02 * rank
+            if best is None or score > best[0]:
+                best = (score, p)
+        if best is None or (best[0] < self.min_support and not restricted):
+            return []
+        return [best[1]]
+
+    def _title_overlap(self, p: Provision, terms: list[str]) -> float:
+        title_terms = content_tokens(p.title)
+        if not title_terms:
+            return 0.0
+        hit = self.corpus.weight(x for x in title_terms if x in terms)
+        return hit / self.corpus.weight(title_terms)
+
+
+def _responsibility_lines(p: Provision, role: Role) -> list[str]:
+    r = p.responsibility
+    lines: list[str] = []
+    if role is Role.CO:
+        lines.append(f"- 配合部门（按职责分工负责）：{join(r.co) or '未列出'}")
+        lines.append(f"- 牵头部门：{join(r.lead) or '未明确（该条没有牵头部门）'}")
+    else:
+        lines.append(f"- 牵头部门：{join(r.lead)}" if r.lead else f"- {t.NO_LEAD_NOTE}")
+        if r.co:
+            lines.append(f"- 配合部门（按职责分工负责）：{join(r.co)}")
+    if r.implementers:
+        lines.append(f"- 落实：{join(r.implementers)}")
+    if r.deadline:
+        lines.append(f"- 完成期限：{r.deadline}")
+    return lines

@@ -1,0 +1,107 @@
+"""An in-memory, read-only view of the indexed documents: lookups by key, label and department, and the
+token statistics the composer uses to judge support."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ingest.departments import DepartmentRegistry
+from ingest.model import Document, Provision, ProvisionKind
+from ingest.segment import tokenize
+
+SENTENCE_RE = re.compile(r"[^。；！？]*(?:[。；！？]|$)")
+TASK_KINDS = (ProvisionKind.ITEM, ProvisionKind.ANNEX)
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a provision, verbatim (each is a substring of `text`)."""
+    parts: list[str] = []
+    for match in SENTENCE_RE.finditer(text):
+        sentence = match.group(0).strip()
+        if sentence:
+            parts.append(sentence)
+    return parts
+
+
+@dataclass(frozen=True)
+class CorpusView:
+    documents: tuple[Document, ...]
+    provisions: tuple[Provision, ...]
+    registry: DepartmentRegistry = field(default_factory=DepartmentRegistry.default)
+
+    @cached_property
+    def by_ref(self) -> dict[tuple[str, str], Provision]:
+        return {(p.doc_id, p.key): p for p in self.provisions}
+
+    @cached_property
+    def document_by_id(self) -> dict[str, Document]:
+        return {d.doc_id: d for d in self.documents}
+
+    @cached_property
+    def tokens(self) -> dict[tuple[str, str], frozenset[str]]:
+        return {(p.doc_id, p.key): frozenset(tokenize(p.title + p.text)) for p in self.provisions}
+
+    @cached_property
+    def idf(self) -> dict[str, float]:
+        df: Counter[str] = Counter()
+        for toks in self.tokens.values():
+            df.update(toks)
+        n = max(len(self.tokens), 1)
+        return {t: math.log(1 + n / c) for t, c in df.items()}
+
+    def in_scope(self, doc_ids: Sequence[str]) -> list[Provision]:
+        if not doc_ids:
+            return list(self.provisions)
+        wanted = set(doc_ids)
+        return [p for p in self.provisions if p.doc_id in wanted]
+
+    def tasks(self, doc_ids: Sequence[str] = ()) -> list[Provision]:
+        return [p for p in self.in_scope(doc_ids) if p.kind in TASK_KINDS]
+
+    def items(self, doc_ids: Sequence[str] = ()) -> list[Provision]:
+        return [p for p in self.in_scope(doc_ids) if p.kind is ProvisionKind.ITEM]
+
+    def by_article(self, number: int, doc_ids: Sequence[str] = ()) -> list[Provision]:
+        """Items printed with number `number` (第N条), one per document at most."""
+        found: dict[str, Provision] = {}
+        for p in self.items(doc_ids):
+            if p.key.rsplit(".", 1)[-1] == str(number) and p.label == f"第{number}条":
+                found.setdefault(p.doc_id, p)
+        return list(found.values())
+
+    def children(self, parent: Provision) -> list[Provision]:
+        prefix = parent.key + "."
+        depth = parent.key.count(".") + 1
+        return [
+            p
+            for p in self.in_scope([parent.doc_id])
+            if p.key.startswith(prefix) and p.key.count(".") == depth
+        ]
+
+    def descendants(self, parent: Provision, kind: ProvisionKind) -> list[Provision]:
+        prefix = parent.key + "."
+        return [
+            p for p in self.in_scope([parent.doc_id]) if p.key.startswith(prefix) and p.kind is kind
+        ]
+
+    def doc_title(self, doc_id: str) -> str:
+        doc = self.document_by_id.get(doc_id)
+        return doc.title if doc else doc_id
+
+    def covers_place(self, place: str, question: str = "") -> bool:
+        """A place is covered when a document is about it, or when the question's phrase naming it
+        ("上海国际碳金融中心") occurs in a provision."""
+        if any(place in d.title or any(place in i for i in d.issuers) for d in self.documents):
+            return True
+        start = question.find(place)
+        phrase = question[start : start + len(place) + 2] if start >= 0 else ""
+        return len(phrase) > len(place) and any(phrase in p.text for p in self.provisions)
+
+    def weight(self, tokens: Iterable[str]) -> float:
+        top = max(self.idf.values(), default=1.0)
+        return sum(self.idf.get(t, top) for t in tokens)

@@ -1,0 +1,183 @@
+"""Follow-up questions: resolve "那配合部门呢？" / "第二十条呢？" / "它还牵头哪些？" / "这些任务里…" against
+the conversation so far, in every backend."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Sequence
+from typing import TypedDict
+
+from assistant.understand import Intent, Query
+
+PRONOUN_RE = re.compile(r"它|该部门|这个部门|这个单位|该单位|他们|她|他|这家|那个部门|此部门")
+GENERIC_RE = re.compile(r"^(各|市各|市有关|有关)|人民政府$")
+ALSO_RE = re.compile(r"还|另外|其他|其它|别的")
+THIS_RE = re.compile(
+    r"这条|该条|这一条|此条|这项任务|这个任务|这一项|这项|本条|(在|里)面|这个(?!部门|单位)|那个(?!部门)"
+)
+STEP_RE = re.compile(r"(上|下|前|后)一?(条|项)")
+LIST_THEM_RE = re.compile(r"列出来|列一下|列举一下|分别是|具体是哪|都是哪|是哪几|看看")
+KEEP_INTENTS = (Intent.NO_LEAD, Intent.WHO_LEADS, Intent.COUNT, Intent.DEPARTMENT_TASKS)
+THESE_RE = re.compile(r"这些|其中|以上|上述|里面|当中|这几|前面")
+ROLE_ONLY_RE = re.compile(
+    r"^(那|那么|那请问|请问|还有)?(它的?|其)?(配合|牵头|参与|协同|负责|责任)(的)?(部门|单位)?(呢|有哪些|是谁|是哪些|都有谁)?[？?。！!]?$"
+)
+SHORT_FOLLOWUP_RE = re.compile(r"^(那|那么|还有|再|另外|又|呢)|呢[？?]?$")
+TOPIC_RE = re.compile(r"(和|与|跟|涉及|关于)(.{1,12}?)(有关|相关|的)")
+
+
+class Turn(TypedDict):
+    role: str
+    content: str
+
+
+def resolve(
+    question: str,
+    history: Sequence[Turn],
+    *,
+    understand: Callable[[str], Query],
+    find_departments: Callable[[str], Sequence[str]],
+    keys_of: Callable[[Query], tuple[str, ...]],
+    neighbour: Callable[[str, int], str | None] = lambda _ref, _step: None,
+    has_subject: Callable[[str], bool] = lambda _text: True,
+) -> Query:
+    """The standalone Query for `question`, given the earlier turns (oldest first).
+
+    `understand` parses a standalone question, `find_departments` finds departments in an earlier
+    reply, `keys_of` gives the provision refs that answered an earlier query ("这些任务", "这条"), and
+    `neighbour(ref, ±1)` the item before or after a provision ("上一条呢？"); a question without a
+    subject of its own (`has_subject`, e.g. "谁牵头？") is about the provision just answered.
+    """
+    current = understand(question)
+    user_turns = [i for i, t in enumerate(history) if t["role"] == "user"]
+    if not user_turns:
+        return current
+    last = user_turns[-1]
+    previous = resolve(
+        history[last]["content"],
+        history[:last],
+        understand=understand,
+        find_departments=find_departments,
+        keys_of=keys_of,
+        neighbour=neighbour,
+        has_subject=has_subject,
+    )
+    reply = " ".join(t["content"] for t in history[last + 1 :] if t["role"] == "assistant")
+    return _merge(
+        current,
+        previous=previous,
+        reply=reply,
+        find_departments=find_departments,
+        keys_of=keys_of,
+        neighbour=neighbour,
+        has_subject=has_subject,
+    )
+
+
+def _merge(  # noqa: PLR0912 - one branch per kind of follow-up reads best
+    current: Query,
+    *,
+    previous: Query,
+    reply: str,
+    find_departments: Callable[[str], Sequence[str]],
+    keys_of: Callable[[Query], tuple[str, ...]],
+    neighbour: Callable[[str, int], str | None],
+    has_subject: Callable[[str], bool],
+) -> Query:
+    q = current.question.strip()
+    if current.intent is Intent.INJECTION:
+        return current
+    if ROLE_ONLY_RE.match(q):
+        # "那配合部门呢？": same provision, another role.
+        keys = () if previous.intent is Intent.WHO_LEADS else keys_of(previous)[:1]
+        return dataclasses.replace(
+            previous,
+            question=current.question,
+            intent=Intent.WHO_LEADS,
+            role=current.role,
+            restrict_keys=keys or previous.restrict_keys,
+        )
+    if current.articles and len(q) <= 12 and SHORT_FOLLOWUP_RE.search(q):
+        # "第二十条呢？": same question about another article.
+        return dataclasses.replace(
+            previous,
+            question=current.question,
+            text=re.sub(r"第\s*\S+?\s*[条项]", "", previous.text) + q,
+            articles=current.articles,
+            restrict_keys=(),
+        )
+    step = _step(q)
+    if step:
+        # "上一条呢？" / "下一条呢？": the item next to the one just answered.
+        keys = keys_of(previous)
+        target = neighbour(keys[0], step) if keys else None
+        if target:
+            return dataclasses.replace(
+                previous, question=current.question, articles=(), restrict_keys=(target,)
+            )
+    if PRONOUN_RE.search(q) and not current.departments:
+        department = _department_of(previous, reply, find_departments)
+        if department:
+            intent = current.intent
+            if intent in (Intent.RULE, Intent.LIST, Intent.WHO_LEADS, Intent.LOCATE):
+                intent = Intent.DEPARTMENT_TASKS
+            exclude = keys_of(previous) if ALSO_RE.search(q) else ()
+            return dataclasses.replace(
+                current,
+                text=PRONOUN_RE.sub(department, q, count=1),
+                departments=(department,),
+                intent=intent,
+                exclude_keys=exclude,
+            )
+    if LIST_THEM_RE.search(q) and len(q) <= 10:
+        # "列出来看看": the same question, answered as a list.
+        intent = Intent.DEPARTMENT_TASKS if previous.departments else Intent.LIST
+        return dataclasses.replace(previous, question=current.question, intent=intent)
+    if THESE_RE.search(q):
+        keys = keys_of(previous)
+        if keys:
+            topic = TOPIC_RE.search(q)
+            text = topic.group(2) if topic else q
+            intent = current.intent if current.intent in KEEP_INTENTS else Intent.LOCATE
+            if current.min_leads:
+                intent = Intent.NO_LEAD if intent is Intent.NO_LEAD else Intent.LIST
+            return dataclasses.replace(
+                current, text=text, intent=intent, restrict_keys=keys, doc_ids=previous.doc_ids
+            )
+    if THIS_RE.search(q) or not (has_subject(q) or current.departments or current.articles):
+        # "这条谁牵头？" / "苏州银保监分局在这条里是什么角色？": about the provision just answered.
+        keys = keys_of(previous)
+        if not has_subject(q):
+            keys = keys[:1]
+        if keys:
+            intent = Intent.WHO_LEADS if current.departments else current.intent
+            return dataclasses.replace(
+                current, intent=intent, restrict_keys=keys, doc_ids=previous.doc_ids
+            )
+    if SHORT_FOLLOWUP_RE.search(q) and len(q) <= 8 and not current.departments:
+        # "那2030年呢？" — keep the earlier subject, add the new words.
+        return dataclasses.replace(previous, question=current.question, text=previous.text + q)
+    return current
+
+
+def _step(question: str) -> int:
+    match = STEP_RE.search(question)
+    if not match:
+        return 0
+    return -1 if match.group(1) in ("上", "前") else 1
+
+
+def _department_of(
+    previous: Query, reply: str, find_departments: Callable[[str], Sequence[str]]
+) -> str | None:
+    """Whom "它" means: the department the previous question named, else the lead department of the
+    previous reply (a line that says 牵头), else the first department it names."""
+    if previous.departments:
+        return previous.departments[0]
+    lead_lines = [line for line in reply.split("\n") if "牵头" in line]
+    for text in (*lead_lines, reply):
+        named = [d for d in find_departments(text) if not GENERIC_RE.search(d)]
+        if named:
+            return named[0]
+    return None

@@ -1,0 +1,157 @@
+"""Answers quoted from the documents: rules, targets, locations and lists, each sentence verbatim from the
+provision it cites; a refusal when no provision supports the question."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant import templates as t
+from assistant.answer import Answer, Citation
+from assistant.corpus import CorpusView, sentences
+from assistant.render import cite, heading, who
+from assistant.retrieve import Hit
+from assistant.support import TITLE_WORDS, Support, content_tokens, support
+from assistant.understand import Intent, Query
+from ingest.model import Provision, ProvisionKind
+
+FIGURE_IN_TEXT = re.compile(r"[0-9０-９]+(\.[0-9]+)?\s*(%|％|万|亿|吨|元|千瓦|个百分点)|百分之")
+PART_WORDS = re.compile(r"部分|方面|板块|章|节|几块|几大")
+TASK_WORDS = re.compile(r"任务|条|项")
+
+
+class GroundedAnswers:
+    def __init__(self, corpus: CorpusView, *, max_quotes: int, min_support: float) -> None:
+        self.corpus = corpus
+        self.max_quotes = max_quotes
+        self.min_support = min_support
+
+    def answer(self, query: Query, hits: Sequence[Hit], pool: Sequence[Provision] = ()) -> Answer:
+        terms = content_tokens(query.text)
+        if pool:
+            supports = [support(self.corpus, p, terms, self.max_quotes) for p in pool]
+            if len(pool) == 1:
+                return self._quotes(query, supports)
+            return self._list(query, [s for s in supports if s.sentences], restricted=True)
+        targets = [p for n in query.articles for p in self.corpus.by_article(n, query.doc_ids)]
+        if targets:
+            return self._quotes(query, [support(self.corpus, p, terms, 2) for p in targets])
+        if query.intent in (Intent.LIST, Intent.COUNT):
+            outline = self.outline(query)
+            if outline is not None:
+                return outline
+        candidates = [
+            support(self.corpus, h.provision, terms, self.max_quotes)
+            for h in hits
+            if h.provision.kind is not ProvisionKind.META
+        ]
+        best = max((c.score for c in candidates), default=0.0)
+        if best < self.min_support:
+            return refuse(query, t.REFUSAL)
+        floor = max(self.min_support, best - 0.15)
+        strong = sorted(
+            (c for c in candidates if c.score >= floor and c.sentences), key=lambda c: -c.score
+        )
+        if query.asks_figure and not any(
+            FIGURE_IN_TEXT.search(s) for c in strong for s in c.sentences
+        ):
+            return self._not_stated(query, strong[:1])
+        if query.intent is Intent.LOCATE:
+            return self._list(query, strong, restricted=False)
+        return self._quotes(query, strong[:2])
+
+    def outline(self, query: Query) -> Answer | None:
+        """ "城乡建设低碳转型包括哪几条任务？" / "主要任务分成哪几个方面？" / "工作原则有哪些？": the
+        parts of the chapter or section whose title the question names."""
+        parent = self._named_part(query.text, query.doc_ids)
+        if parent is None:
+            return None
+        children = self.corpus.children(parent)
+        if children and TASK_WORDS.search(query.text) and not PART_WORDS.search(query.text):
+            children = self.corpus.descendants(parent, ProvisionKind.ITEM) or children
+        if children:
+            lines = [f"**{heading(self.corpus, parent)}**下共有 {len(children)} 项："]
+            lines += [f"{i}. {heading(self.corpus, c)}{who(c)}" for i, c in enumerate(children, 1)]
+            citations = [cite(c, c.title) for c in children]
+        else:
+            paragraphs = [line for line in parent.text.split("\n")[1:] if line.strip()]
+            if not paragraphs:
+                return None
+            firsts = [sentences(line)[0] for line in paragraphs]
+            lines = [f"**{heading(self.corpus, parent)}**共 {len(firsts)} 点："]
+            lines += [f"{i}. {s}" for i, s in enumerate(firsts, 1)]
+            citations = [cite(parent, s) for s in firsts]
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(citations),
+            intent=query.intent.value,
+        )
+
+    def _named_part(self, question: str, doc_ids: Sequence[str]) -> Provision | None:
+        """The chapter or section whose title explains most of the question (≥ 60% of its weight)."""
+        terms = content_tokens(question, keep=TITLE_WORDS)
+        asked_weight = self.corpus.weight(terms)
+        best: tuple[float, Provision] | None = None
+        for p in self.corpus.in_scope(doc_ids):
+            if p.kind not in (ProvisionKind.CHAPTER, ProvisionKind.SECTION):
+                continue
+            title_terms = content_tokens(p.title, keep=TITLE_WORDS)
+            if not title_terms or not asked_weight:
+                continue
+            common = [x for x in title_terms if x in terms]
+            asked = self.corpus.weight(common) / asked_weight
+            share = self.corpus.weight(common) / self.corpus.weight(title_terms)
+            score = asked + 0.1 * share
+            # Words like 主要/任务 alone name no part ("一共有多少条任务？"), unless the title is mostly them.
+            generic = all(x in TITLE_WORDS for x in common)
+            enough = share >= (0.5 if generic else 0.2)
+            if asked >= 0.6 and enough and (best is None or score > best[0]):
+                best = (score, p)
+        return best[1] if best else None
+
+    def _quotes(self, query: Query, supports: Sequence[Support]) -> Answer:
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for s in supports:
+            quotes = s.sentences or tuple(sentences(s.provision.text)[:2])
+            lines.append(f"**{heading(self.corpus, s.provision)}**{who(s.provision)}")
+            lines.extend(f"> {q}" for q in quotes)
+            citations.extend(cite(s.provision, q) for q in quotes[:1])
+        if not lines:
+            return refuse(query, t.REFUSAL)
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(citations),
+            intent=query.intent.value,
+        )
+
+    def _list(self, query: Query, supports: Sequence[Support], *, restricted: bool) -> Answer:
+        if not supports:
+            where = "这些条款中" if restricted else "已收录的文件中"
+            return refuse(query, f"{where}没有找到与问题相关的内容。")
+        lines = [f"共 {len(supports)} 处相关条款："]
+        for i, s in enumerate(supports, 1):
+            lines.append(f"{i}. **{heading(self.corpus, s.provision)}**{who(s.provision)}")
+            lines.append(f"   > {s.sentences[0]}")
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(cite(s.provision, s.sentences[0]) for s in supports),
+            intent=query.intent.value,
+        )
+
+    def _not_stated(self, query: Query, supports: Sequence[Support]) -> Answer:
+        lines = [t.NOT_STATED]
+        lines += [f"> {s.sentences[0]}（{heading(self.corpus, s.provision)}）" for s in supports]
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            refused=True,
+            intent=query.intent.value,
+        )
+
+
+def refuse(query: Query, text: str) -> Answer:
+    return Answer(question=query.question, text=text, refused=True, intent=query.intent.value)

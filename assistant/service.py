@@ -1,0 +1,223 @@
+"""PolicyQA: the public face of the assistant. The CLI, the UI and the evaluation call only this."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Protocol
+
+from assistant.answer import Answer, Retrieved
+from assistant.composer import Composer
+from assistant.corpus import CorpusView
+from assistant.followup import Turn, resolve
+from assistant.index import Index, IngestReport
+from assistant.retrieve import Hit, hybrid_search
+from assistant.settings import Settings
+from assistant.support import content_tokens
+from assistant.templates import EMPTY_INDEX
+from assistant.understand import Intent, Query, understand
+from ingest.departments import DepartmentRegistry
+from ingest.model import Document, Provision
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, float], None]
+
+
+class Backend(Protocol):
+    """Turns a resolved query and its retrieved provisions into an Answer."""
+
+    name: str
+
+    def answer(self, query: Query, hits: Sequence[Hit]) -> Answer: ...
+
+
+class PolicyQA:
+    def __init__(self, settings: Settings | None = None, *, index: Index | None = None) -> None:
+        self.settings = settings or Settings()
+        self.index = index or Index(self.settings)
+        self._corpus: CorpusView | None = None
+        self._backends: dict[str, Backend] = {}
+
+    # -- documents ------------------------------------------------------------------------------
+    def ensure_index(self, progress: Progress | None = None) -> IngestReport | None:
+        """Build the index from the corpus folder when it is empty (first start)."""
+        if not self.index.is_empty:
+            return None
+        log.info("index is empty: ingesting %s", self.settings.corpus)
+        return self.ingest([self.settings.corpus], progress)
+
+    def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestReport:
+        report = self.index.ingest(paths, progress)
+        self._invalidate()
+        return report
+
+    def delete(self, doc_id: str) -> None:
+        self.index.delete(doc_id)
+        self._invalidate()
+
+    def documents(self) -> list[Document]:
+        return self.index.documents()
+
+    def provisions(self, doc_id: str | None = None) -> list[Provision]:
+        return self.index.provisions(doc_id)
+
+    @property
+    def corpus(self) -> CorpusView:
+        if self._corpus is None:
+            provisions = tuple(self.index.provisions())
+            names = {d for p in provisions for d in p.responsibility.departments}
+            names |= {d for p in provisions for d in p.responsibility.implementers}
+            registry = DepartmentRegistry.default().with_names(sorted(names))
+            self._corpus = CorpusView(tuple(self.index.documents()), provisions, registry)
+        return self._corpus
+
+    def _invalidate(self) -> None:
+        self._corpus = None
+        self._backends.clear()
+
+    # -- answering ------------------------------------------------------------------------------
+    def backend(self, name: str | None = None) -> Backend:
+        name = name or self.settings.backend
+        if name not in self._backends:
+            self._backends[name] = self._make_backend(name)
+        return self._backends[name]
+
+    def _make_backend(self, name: str) -> Backend:
+        composer = Composer(
+            self.corpus,
+            max_quotes=self.settings.answer.max_quotes,
+            min_support=self.settings.answer.min_support,
+        )
+        if name == "composer":
+            return composer
+        if name in ("local", "openai"):
+            from assistant.chat_chain import local_factory, openai_factory  # noqa: PLC0415
+            from assistant.llm_backend import LLMBackend  # noqa: PLC0415
+
+            factory = local_factory if name == "local" else openai_factory
+            return LLMBackend(name, factory(self.settings), self.corpus, composer)
+        raise ValueError(f"未知的回答后端：{name}（可选：composer、local、openai）")
+
+    def understand(
+        self, question: str, history: Sequence[Turn] = (), doc_id: str | None = None
+    ) -> Query:
+        corpus = self.corpus
+        doc_ids = (doc_id,) if doc_id else ()
+
+        def parse(text: str) -> Query:
+            return understand(
+                text,
+                find_departments=corpus.registry.find_mentions,
+                places_in_scope=corpus.covers_place,
+                doc_ids=doc_ids,
+            )
+
+        return resolve(
+            question,
+            history,
+            understand=parse,
+            find_departments=corpus.registry.find_mentions,
+            keys_of=self._keys_of,
+            neighbour=self._neighbour,
+            has_subject=lambda text: bool(content_tokens(text)),
+        )
+
+    def _neighbour(self, ref: str, step: int) -> str | None:
+        doc_id, _, key = ref.partition("#")
+        items = self.corpus.items([doc_id])
+        position = next((i for i, p in enumerate(items) if p.key == key), None)
+        if position is None or not 0 <= position + step < len(items):
+            return None
+        return items[position + step].ref
+
+    def _keys_of(self, query: Query) -> tuple[str, ...]:
+        """Provisions that answered an earlier query, for follow-ups over "these tasks"."""
+        answer = self.backend("composer").answer(query, self.retrieve(query))
+        return tuple(f"{c.doc_id}#{c.key}" for c in answer.citations)
+
+    def retrieve(self, query: Query) -> list[Hit]:
+        r = self.settings.retrieval
+        return hybrid_search(
+            self.index,
+            query.text,
+            k=r.top_k,
+            doc_ids=list(query.doc_ids) or None,
+            candidates=r.candidates,
+            rrf_k=r.rrf_k,
+        )
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        doc_id: str | None = None,
+        backend: str | None = None,
+    ) -> Answer:
+        start = time.perf_counter()
+        if self.index.is_empty:
+            return Answer(question=question, text=EMPTY_INDEX, refused=True)
+        query = self.understand(question, history, doc_id)
+        hits = [] if query.intent is Intent.INJECTION else self.retrieve(query)
+        retrieved_at = time.perf_counter()
+        log.debug("retrieved for %r: %s", query.text, [h.provision.ref for h in hits])
+        answer = self.backend(backend).answer(query, hits)
+        done = time.perf_counter()
+        return replace(
+            answer,
+            retrieved=tuple(Retrieved(h.provision.doc_id, h.provision.key, h.score) for h in hits),
+            timings_ms={
+                "retrieve": (retrieved_at - start) * 1000,
+                "answer": (done - retrieved_at) * 1000,
+                "total": (done - start) * 1000,
+            },
+            index_id=self.index.index_id,
+        )
+
+    def stream(
+        self,
+        question: str,
+        *,
+        history: Sequence[Turn] = (),
+        doc_id: str | None = None,
+        backend: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Text pieces as the backend produces them, then the final, verified Answer (composer and
+        other non-streaming backends: one piece)."""
+        chosen = self.backend(backend)
+        streamer: Callable[[Query, Sequence[Hit]], Iterator[str | Answer]] | None
+        streamer = getattr(chosen, "stream", None)
+        if streamer is None or self.index.is_empty:
+            answer = self.ask(question, history=history, doc_id=doc_id, backend=backend)
+            yield answer.text
+            yield answer
+            return
+        start = time.perf_counter()
+        query = self.understand(question, history, doc_id)
+        hits = [] if query.intent is Intent.INJECTION else self.retrieve(query)
+        retrieved_at = time.perf_counter()
+        log.debug("retrieved for %r: %s", query.text, [h.provision.ref for h in hits])
+        final: Answer | None = None
+        for piece in streamer(query, hits):
+            if isinstance(piece, Answer):
+                final = piece
+            else:
+                yield piece
+        if final is None:
+            raise RuntimeError(f"backend {chosen.name} produced no answer")
+        done = time.perf_counter()
+        yield replace(
+            final,
+            retrieved=tuple(Retrieved(h.provision.doc_id, h.provision.key, h.score) for h in hits),
+            timings_ms={
+                **final.timings_ms,
+                "retrieve": (retrieved_at - start) * 1000,
+                "answer": (done - retrieved_at) * 1000,
+                "total": (done - start) * 1000,
+            },
+            index_id=self.index.index_id,
+        )

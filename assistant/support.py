@@ -1,0 +1,82 @@
+"""How well a provision or a sentence supports a question: idf-weighted overlap of jieba tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.corpus import CorpusView, sentences
+from ingest.model import Provision
+from ingest.segment import tokenize
+
+# Words that say what kind of question it is, not what it is about.
+QUESTION_WORDS = frozenset(
+    "哪个 哪些 哪家 哪里 哪儿 哪一条 哪条 什么 怎么 怎样 如何 是否 能否 能不能 可不可以 可以 行不行 行吗 "
+    "吗 呢 吧 啊 呀 请问 请 我们 我 你 你们 他们 它 想 要 需要 有没有 有 没有 多少 几 部门 单位 牵头 "
+    "负责 配合 谁 由 文件 规定 要求 提到 提及 说 讲 里 中 上 下 问题 一下 告诉 是 的 了 和 与 及 "
+    "在 对 把 被 让 给 这个 那个 这 那 那么 还 都 也 就 又 再 啥 干 做 搞 咋 呗 厂 公司 企业 单位 "
+    "条 项 条款 内容 相关 有关 方面 主要 具体 一共 总共 属于 情况 工作 任务 政策 意见 苏州 苏州市 市 "
+    "不行 怎么样 怎么办 时候 上个 受到 会 得 咱们 咱 俺们 工厂 厂里 我们厂 我厂 本厂 打算 准备 现在 "
+    "今后 以后 能够 应该 应当 必须 允许 用不用 要不要 有啥 什么样 哪方面 几个 哪几 几条 几项 几类 "
+    "部分 一部 一部分 分成 分为 包括 包含 那一 板块 几大 下面 里面 其中 讲什么 是什么 哪几个 几个部分".split()
+)
+# Kept when matching a question to chapter and section titles ("主要任务分成哪几个方面？").
+TITLE_WORDS = frozenset({"主要", "任务", "工作", "政策"})
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    provision: Provision
+    score: float  # share of the question's weight found in the provision, 0..1
+    sentences: tuple[str, ...]  # best sentences, verbatim, best first
+
+
+def content_tokens(question: str, keep: frozenset[str] = frozenset()) -> list[str]:
+    """The words a question is about: jieba search tokens less question words and single characters.
+
+    jieba's search mode yields a compound and its parts ("燃煤锅炉", "燃煤", "锅炉"); a compound whose
+    parts are all there is dropped, so a phrasing the documents do not use is not counted as missing.
+    """
+    tokens = [
+        t
+        for t in dict.fromkeys(tokenize(question))
+        if (t in keep or t not in QUESTION_WORDS) and len(t) > 1
+    ]
+    kept = []
+    for t in tokens:
+        parts = [p for p in tokens if p != t and p in t]
+        if parts and sum(len(p) for p in parts) >= len(t):
+            continue
+        kept.append(t)
+    return kept
+
+
+@lru_cache(maxsize=50_000)
+def token_set(text: str) -> frozenset[str]:
+    """Tokens of a sentence or paragraph; provisions are few and questions repeat them, so cached."""
+    return frozenset(tokenize(text))
+
+
+def support(
+    corpus: CorpusView, provision: Provision, terms: list[str], max_sentences: int
+) -> Support:
+    if not terms:
+        return Support(provision, 0.0, ())
+    have = corpus.tokens.get((provision.doc_id, provision.key), frozenset())
+    total = corpus.weight(terms)
+    score = corpus.weight(t for t in terms if t in have) / total if total else 0.0
+    ranked: list[tuple[float, float, int, str]] = []
+    i = 0
+    for paragraph in provision.text.split("\n"):
+        # Paragraphs first, then sentences: "到2025年，…。单位地区生产总值能耗…完成省下达目标任务" answers a
+        # question about 2025 although the year sits in the sentence before.
+        ptoks = token_set(paragraph)
+        pw = corpus.weight(t for t in terms if t in ptoks)
+        for sentence in sentences(paragraph):
+            toks = token_set(sentence)
+            w = corpus.weight(t for t in terms if t in toks)
+            if w > 0:
+                ranked.append((-pw, -w, i, sentence))
+            i += 1
+    ranked.sort()
+    return Support(provision, score, tuple(s for *_, s in ranked[:max_sentences]))

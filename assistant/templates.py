@@ -1,0 +1,21 @@
+"""Every sentence the assistant says on its own (refusals, headings, notes), in one place so tests and the
+LLM prompts can name them."""
+
+from __future__ import annotations
+
+REFUSAL = "已收录的文件中没有找到能回答这个问题的内容。"
+REFUSAL_FOREIGN_PLACE = "已收录的文件中没有关于{place}的政策文件，无法回答。"
+REFUSAL_INJECTION = (
+    "这个问题里包含要求改变回答规则的指令，已忽略。本助手只依据已收录的政策文件回答，"
+    "责任部门和条款以文件原文为准。"
+)
+REFUSAL_ABOUT = (
+    "我是政策问答助手，只依据已收录的政策文件回答问题，并注明条款和责任部门；"
+    "关于助手本身的问题不在文件范围内。"
+)
+NOT_STATED = "文件没有给出这一具体内容（如具体数值、比例或金额）。相关条款只写明："
+NO_DEPARTMENT_TASKS = "已收录文件中没有点名“{department}”{role}的任务。"
+NO_LEAD_NOTE = "该条未明确牵头部门，由以下部门按职责分工负责。"
+EMPTY_INDEX = "文件库为空，请先导入文件（policyqa ingest）。"
+
+ROLE_WORD = {"lead": "牵头", "co": "配合（按职责分工负责）", "any": "负责"}

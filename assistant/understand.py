@@ -1,0 +1,262 @@
+"""Question understanding: intent, asked role, department mentions, article references, scope."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from assistant.numerals import article_numbers
+
+
+class Intent(StrEnum):
+    WHO_LEADS = "who_leads"
+    DEPARTMENT_TASKS = "department_tasks"
+    NO_LEAD = "no_lead"
+    COUNT = "count"
+    METADATA = "metadata"
+    TARGET = "target"
+    LIST = "list"
+    LOCATE = "locate"
+    RULE = "rule"
+    INJECTION = "injection"
+    ABOUT = "about_assistant"  # questions about the assistant itself, not the documents
+
+
+class Role(StrEnum):
+    LEAD = "lead"
+    CO = "co"
+    ANY = "any"
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    question: str  # as asked
+    text: str  # standalone form used for retrieval (follow-ups resolved)
+    intent: Intent
+    role: Role = Role.ANY
+    departments: tuple[str, ...] = ()  # canonical names
+    articles: tuple[int, ...] = ()  # 第N条 numbers
+    doc_ids: tuple[str, ...] = ()  # scope; empty = all documents
+    asks_figure: bool = False  # asks for a number, a rate, an amount
+    restrict_keys: tuple[str, ...] = ()  # follow-up over "these tasks": only these keys
+    exclude_keys: tuple[str, ...] = ()  # follow-up "它还…": what was already answered
+    foreign_place: str | None = None  # a place named that no indexed document covers
+    min_leads: int = 0  # "三个部门共同牵头": only tasks with at least/exactly this many leads
+
+
+INJECTION_RE = re.compile(
+    r"忽略(掉)?(以上|之前|上述|前面|先前|所有|你的|文件)?.{0,6}(指令|指示|要求|规则|内容|设定|提示)"
+    r"|系统提示|提示词|system\s*prompt|ignore\s+(all\s+|the\s+)?(previous|above)|你现在(是|扮演)"
+    r"|扮演|不要(管|理会)文件|直接(说|回答|告诉我).{0,20}(牵头|负责)",
+    re.IGNORECASE,
+)
+ABOUT_RE = re.compile(
+    r"你是谁|你叫什么|你是(基于|用)|大模型|语言模型|你(能|会)做什么|你的(名字|版本|作者)|谁(开发|做)了你"
+)
+METADATA_RE = re.compile(
+    r"文号|发文(机关|单位|字号)|(哪个|哪些|什么)(机关|单位|部门)(联合)?(发布|印发|制定|出台|发的)"
+    r"|什么时候(发布|印发|出台|制定|发的)|(印发|发布|出台|成文)(时间|日期)|哪一?天(印发|发布)"
+    r"|(文件|这份文件|该文件)的?(标题|全称|名称|题目)|标题是|叫什么(名字)?|由谁(印发|发布|制定)"
+    r"|发给|主送|抄送|印发给|附件(是什么|叫什么|有哪些|名称)|哪一?类文件|什么名义|下发|印发机关|什么文件"
+)
+NO_LEAD_RE = re.compile(
+    r"(没有|无|未|缺少?|不设)(明确|写|写明|列|列明|标明|设|指定|规定)?(的)?牵头"
+)
+STRUCT_NOUN = (
+    r"(条|项|类|份|件|家|个?(任务|部门|方案|专项|单位|章|部分|方面|文件|原则|目标|阶段|领域)"
+    r"|个(?![\u4e00-\u9fff]))"
+)
+COUNT_RE = re.compile(
+    rf"多少{STRUCT_NOUN}|(?<!哪)几{STRUCT_NOUN}|几个(?!部门)|数量|总共|一共|共有|共计"
+)
+JOINT_LEAD_RE = re.compile(
+    r"(两|三|四|五|2|3|4|5)个部门(共同|联合|一起)?牵头|(共同|联合|一起)牵头|多个部门牵头"
+)
+ROLE_IN_RE = re.compile(r"角色|是牵头还是配合|牵头还是配合|在(里面|其中|这条|该条)|是不是牵头")
+DEPT_TASK_RE = re.compile(
+    r"(牵头|负责|参与|配合|承担|分管|涉及|主管|管)(了)?(哪些|什么|几|啥|多少)"
+    r"|(的|有哪些)(任务|工作|职责|事项)|(任务|工作|职责)(有哪些|是什么)"
+)
+WHO_RE = re.compile(
+    r"谁|哪个部门|哪些部门|哪家|什么部门|哪个单位|哪些单位|哪个机构|哪个局|哪几个部门"
+    r"|(责任|牵头|配合|负责|主责|参与|协同)(部门|单位|机构)|归口|主管部门|分工"
+)
+TARGET_RE = re.compile(r"目标|到\s*20\d\d|20\d\d\s*年|指标|愿景|达峰时间|什么时候(实现|达峰)")
+LOCATE_RE = re.compile(
+    r"哪一?条|哪里|在哪|出处|哪个部分|哪一部分|哪一章|哪个章节|哪一节|提到|提及|规定在"
+)
+LIST_RE = re.compile(
+    r"有哪些|包括哪些|包括什么|包含|哪几|列举|都有什么|都有啥|主要内容|要点|重点任务|哪些方面"
+)
+FIGURE_RE = re.compile(
+    rf"百分之|%|％|个百分点|多少(?!{STRUCT_NOUN})|多大|多高|多长|多重|多快"
+    r"|具体(数值|比例|数字|金额|比率|标准)"
+    r"|罚(款|多少|钱)|处罚|下降(多少|几)|降低(多少|几)|提高(多少|几)|比重是多少|占比(多少|是多少)|几成"
+    r"|补贴(多少|标准)|奖励(多少|标准)"
+)
+CO_RE = re.compile(r"配合|协同|参与|协助|配合部门|按职责分工")
+LEAD_RE = re.compile(r"牵头|主责|主要负责|带头")
+
+# Places that have their own policy documents; a question naming one of them is only in scope when an
+# indexed document is about it.
+PLACES = (
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "内蒙古",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "广西",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "西藏",
+    "陕西",
+    "甘肃",
+    "青海",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+    "台湾",
+    "南京",
+    "无锡",
+    "常州",
+    "南通",
+    "杭州",
+    "宁波",
+    "深圳",
+    "广州",
+    "武汉",
+    "成都",
+    "西安",
+    "青岛",
+    "厦门",
+    "合肥",
+    "郑州",
+    "长沙",
+    "济南",
+    "沈阳",
+    "大连",
+    "哈尔滨",
+    "长春",
+    "昆明",
+    "贵阳",
+    "南宁",
+    "福州",
+    "石家庄",
+    "太原",
+    "呼和浩特",
+    "兰州",
+    "银川",
+    "西宁",
+    "乌鲁木齐",
+    "拉萨",
+    "海口",
+    "北海",
+    "梧州",
+    "上饶",
+    "徐州",
+    "扬州",
+    "镇江",
+    "泰州",
+    "盐城",
+    "淮安",
+    "连云港",
+    "宿迁",
+    "嘉兴",
+    "温州",
+)
+
+
+def understand(
+    question: str,
+    *,
+    find_departments: Callable[[str], Sequence[str]],
+    places_in_scope: Callable[[str, str], bool] = lambda _place, _question: True,
+    doc_ids: Sequence[str] = (),
+) -> Query:
+    """Classify a standalone question. `find_departments` maps free text to canonical names."""
+    text = question.strip()
+    departments = tuple(find_departments(text))
+    return Query(
+        question=question,
+        text=text,
+        intent=classify(text, has_department=bool(departments)),
+        role=asked_role(text),
+        departments=departments,
+        articles=tuple(article_numbers(text)),
+        doc_ids=tuple(doc_ids),
+        asks_figure=bool(FIGURE_RE.search(text)),
+        foreign_place=_foreign_place(text, places_in_scope),
+        min_leads=_min_leads(text),
+    )
+
+
+def classify(text: str, *, has_department: bool) -> Intent:
+    """Rule-based intent; the order matters (most specific first)."""
+    if INJECTION_RE.search(text):
+        return Intent.INJECTION
+    if ABOUT_RE.search(text):
+        return Intent.ABOUT
+    if METADATA_RE.search(text) and not has_department:
+        return Intent.METADATA
+    if NO_LEAD_RE.search(text):
+        return Intent.NO_LEAD
+    if has_department and ROLE_IN_RE.search(text):
+        return Intent.WHO_LEADS
+    if has_department and (DEPT_TASK_RE.search(text) or COUNT_RE.search(text)):
+        return Intent.COUNT if COUNT_RE.search(text) else Intent.DEPARTMENT_TASKS
+    if COUNT_RE.search(text) and not FIGURE_RE.search(text):
+        return Intent.COUNT
+    if WHO_RE.search(text):
+        return Intent.WHO_LEADS
+    if LOCATE_RE.search(text):
+        return Intent.LOCATE
+    if TARGET_RE.search(text):
+        return Intent.TARGET
+    if LIST_RE.search(text):
+        return Intent.LIST
+    return Intent.RULE
+
+
+def asked_role(text: str) -> Role:
+    if CO_RE.search(text) and not LEAD_RE.search(text):
+        return Role.CO
+    if LEAD_RE.search(text) and not CO_RE.search(text):
+        return Role.LEAD
+    return Role.ANY
+
+
+def _foreign_place(text: str, places_in_scope: Callable[[str, str], bool]) -> str | None:
+    for place in PLACES:
+        if place in text and not places_in_scope(place, text):
+            return place
+    return None
+
+
+def _min_leads(text: str) -> int:
+    match = JOINT_LEAD_RE.search(text)
+    if not match:
+        return 0
+    number = match.group(1)
+    if not number:
+        return 2
+    return {"两": 2, "三": 3, "四": 4, "五": 5}.get(number) or int(number)

@@ -1,0 +1,179 @@
+"""Index plumbing with a keyword embedder (rankings known in advance) and embedded chroma."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from chromadb.api.types import DefaultEmbeddingFunction
+from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
+
+from assistant.embeddings import KeywordEmbeddings
+from assistant.index import Index, expand_paths
+from assistant.settings import Settings
+from ingest.model import Document, ParsedDocument, Provision, Responsibility
+
+VOCAB = ["金融", "锅炉", "碳普惠", "光伏"]
+
+TEXT = """关于推进绿色低碳发展的实施意见
+
+一、重点任务
+
+（一）发展绿色金融
+
+1.积极发展绿色金融。鼓励金融机构创新绿色金融产品，扩大绿色信贷规模。（市财政局牵头，市发改委按职责分工负责）
+
+2.推进锅炉整合。加快燃煤供热锅炉整合，淘汰落后锅炉。（市发改委牵头，市生态环境局按职责分工负责）
+
+（二）倡导绿色生活
+
+3.建立碳普惠机制。探索碳普惠制度，引导公众绿色出行。（市生态环境局牵头）
+"""
+
+
+def _provision(doc_id: str, key: str, title: str, text: str, lead: str = "") -> Provision:
+    return Provision(
+        doc_id=doc_id,
+        key=key,
+        label=f"第{key}条",
+        number=f"{key}.",
+        title=title,
+        text=text,
+        path_titles=("重点任务",),
+        responsibility=Responsibility(lead=(lead,) if lead else ()),
+    )
+
+
+HAND = ParsedDocument(
+    Document(doc_id="hand", title="手工文件"),
+    (
+        _provision("hand", "1", "光伏", "推广光伏发电。" * 3, "市发改委"),
+        _provision("hand", "2", "金融", "发展绿色金融。", "市财政局"),
+    ),
+)
+
+
+def _index(folder: Path, vocab: list[str] = VOCAB) -> Index:
+    return Index(Settings(index=folder), embeddings=KeywordEmbeddings(vocab))
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "green.txt").write_text(TEXT, encoding="utf-8")
+    return folder
+
+
+def test_ingest_folder_then_lookups(tmp_path: Path, corpus: Path) -> None:
+    index = _index(tmp_path / "index")
+    assert index.is_empty
+    seen: list[tuple[str, float]] = []
+    report = index.ingest([corpus], progress=lambda m, f: seen.append((m, f)))
+    assert report.added == ("green",) and not report.failed
+    assert seen[0] == ("green.txt", 0.0) and seen[-1][1] == 1.0
+    assert not index.is_empty
+    assert [d.doc_id for d in index.documents()] == ["green"]
+    keys = [p.key for p in index.provisions("green")]
+    assert {"1.1.1", "1.1.2", "1.2.3"} <= set(keys)
+    p = index.provision("green", "1.1.2")
+    assert p is not None and p.responsibility.lead == ("市发改委",)
+    assert index.provision("green", "9.9") is None
+    assert index.provisions("nope") == []
+    assert index.search_bm25("燃煤供热锅炉", 3)[0].provision.key == "1.1.2"
+    assert index.search_dense("锅炉", 3)[0].provision.key == "1.1.2"
+    assert index.search_dense("碳普惠", 3)[0].provision.key == "1.2.3"
+
+
+def test_idempotent_and_replace(tmp_path: Path, corpus: Path) -> None:
+    index = _index(tmp_path / "index")
+    index.ingest([corpus])
+    count = index.store.count()
+    again = index.ingest([corpus / "green.txt"])
+    assert again.unchanged == ("green",) and not again.added and not again.replaced
+    assert index.store.count() == count
+    (corpus / "green.txt").write_text(TEXT.replace("扩大绿色信贷规模。", "扩大光伏贷款。"), "utf-8")
+    changed = index.ingest([corpus])
+    assert changed.replaced == ("green",)
+    assert index.store.count() == count  # old chunks gone, no duplicates
+    assert "光伏" in (index.provision("green", "1.1.1") or HAND.provisions[0]).text
+    assert index.search_dense("光伏", 1)[0].provision.key == "1.1.1"
+
+
+def test_replace_embeds_only_changed_chunks(tmp_path: Path, corpus: Path) -> None:
+    embeddings = KeywordEmbeddings(VOCAB)
+    index = Index(Settings(index=tmp_path / "index"), embeddings=embeddings)
+    index.ingest([corpus])
+    first = len(embeddings.embedded)
+    (corpus / "green.txt").write_text(TEXT.replace("引导公众绿色出行", "鼓励光伏"), "utf-8")
+    assert index.ingest([corpus]).replaced == ("green",)
+    changed = embeddings.embedded[first:]
+    assert changed and all("碳普惠" in t for t in changed)  # only 1.2.3's chunk(s)
+    assert index.search_dense("光伏", 1)[0].provision.key == "1.2.3"
+
+
+def test_bad_input_loses_nothing(tmp_path: Path, corpus: Path) -> None:
+    index = _index(tmp_path / "index")
+    index.ingest([corpus])
+    count = index.store.count()
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "green.txt").write_bytes(b"")
+    (bad / "blob.txt").write_bytes(bytes(range(256)) * 8)
+    report = index.ingest([bad / "green.txt", bad / "blob.txt", bad / "missing.txt"])
+    assert [Path(p).name for p, _ in report.failed] == ["green.txt", "blob.txt", "missing.txt"]
+    assert all("文件" in m for _, m in report.failed)
+    assert not (report.added or report.replaced)
+    assert index.store.count() == count
+    assert index.search_bm25("锅炉", 1)[0].provision.key == "1.1.2"
+    assert index.search_dense("锅炉", 1)[0].provision.key == "1.1.2"
+
+
+def test_reopen_reads_tables_and_keywords(tmp_path: Path, corpus: Path) -> None:
+    _index(tmp_path / "index").ingest([corpus])
+    index = _index(tmp_path / "index")
+    assert [d.doc_id for d in index.documents()] == ["green"]
+    assert index.search_bm25("碳普惠", 1)[0].provision.key == "1.2.3"
+    assert index.ingest([corpus]).unchanged == ("green",)
+    other = _index(tmp_path / "index", ["锅炉"])  # another embedder: another collection
+    assert other.index_id != index.index_id and other.is_empty
+    assert other.ingest([corpus]).added == ("green",)
+
+
+def test_add_parsed_and_delete(tmp_path: Path) -> None:
+    index = _index(tmp_path / "index")
+    assert index.add(HAND) == "added"
+    assert index.add(HAND) == "replaced"
+    assert index.search_bm25("光伏", 5)[0].provision.key == "1"
+    hits = index.search_dense("光伏", 5)
+    assert [s.provision.key for s in hits][:1] == ["1"]
+    assert len({s.provision.key for s in hits}) == len(hits)  # aggregated per provision
+    assert index.search_bm25("光伏", 5, doc_ids=["other"]) == []
+    assert index.delete("hand")
+    assert not index.delete("hand")
+    assert index.is_empty and index.store.count() == 0
+    assert index.search_bm25("光伏", 5) == [] and index.search_dense("光伏", 5) == []
+    assert _index(tmp_path / "index").is_empty
+
+
+def test_expand_paths(tmp_path: Path) -> None:
+    for name in ["a.txt", "b.MD", "c.docx", "skip.json", ".hidden/d.txt", "sub/e.html"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    names = [p.relative_to(tmp_path).as_posix() for p in expand_paths([tmp_path])]
+    assert names == ["a.txt", "b.MD", "c.docx", "sub/e.html"]
+
+
+def test_chroma_default_embedding_never_used(tmp_path: Path, corpus: Path) -> None:
+    boom = AssertionError("chromadb's default embedding function must never be used")
+    with (
+        mock.patch.object(DefaultEmbeddingFunction, "__init__", side_effect=boom),
+        mock.patch.object(DefaultEmbeddingFunction, "__call__", side_effect=boom),
+        mock.patch.object(ONNXMiniLM_L6_V2, "__init__", side_effect=boom),
+        mock.patch.object(ONNXMiniLM_L6_V2, "__call__", side_effect=boom),
+    ):
+        index = _index(tmp_path / "index")
+        assert index.ingest([corpus]).added == ("green",)
+        assert index.search_dense("金融", 1)
+        _index(tmp_path / "index").search_dense("锅炉", 1)
