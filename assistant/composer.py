@@ -78,6 +78,17 @@ class Composer:
         for department in query.departments:
             led, joined = self._tasks_of(department, query)
             listed: list[Provision] = []
+            if ANNEX_WORDS.search(query.text):
+                # The annex table names one responsible-department column, no lead/co split.
+                rows = led + joined
+                lines.append(f"**{department}负责的专项方案（附件分工表，{len(rows)}项）**")
+                lines.extend(f"{i}. {heading(self.corpus, p)}" for i, p in enumerate(rows, 1))
+                citations.extend(cite(p, attribution_sentence(p)) for p in rows)
+                if rows:
+                    lead_names.append(department)
+                else:
+                    lines.append(t.NO_DEPARTMENT_TASKS.format(department=department, role="负责"))
+                continue
             if query.role is not Role.CO:
                 lines.append(f"**{department}牵头的任务（{len(led)}项）**")
                 lines.extend(f"{i}. {heading(self.corpus, p)}" for i, p in enumerate(led, 1))
@@ -93,6 +104,7 @@ class Composer:
             if not listed:
                 role = t.ROLE_WORD[query.role.value]
                 lines.append(t.NO_DEPARTMENT_TASKS.format(department=department, role=role))
+            lines.extend(self._annex_note(department, query))
             citations.extend(cite(p, attribution_sentence(p)) for p in listed)
         return Answer(
             question=query.question,
@@ -119,6 +131,19 @@ class Composer:
             elif any(same(department, d) for d in r.co):
                 joined.append(p)
         return led, joined
+
+    def _annex_note(self, department: str, query: Query) -> list[str]:
+        """Tasks were listed: say how many annex sub-plans the department also owns."""
+        if ANNEX_WORDS.search(query.text) or query.restrict_keys:
+            return []
+        same = self.corpus.registry.same
+        rows = [
+            p
+            for p in self.corpus.tasks(query.doc_ids)
+            if p.kind is ProvisionKind.ANNEX
+            and any(same(department, d) for d in p.responsibility.departments)
+        ]
+        return [t.ANNEX_NOTE.format(department=department, n=len(rows))] if rows else []
 
     def _no_lead(self, query: Query) -> Answer:
         pool = self._restricted(query) or self.corpus.items(query.doc_ids)

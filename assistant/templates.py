@@ -15,6 +15,7 @@ REFUSAL_ABOUT = (
 )
 NOT_STATED = "文件没有给出这一具体内容（如具体数值、比例或金额）。相关条款只写明："
 NO_DEPARTMENT_TASKS = "已收录文件中没有点名“{department}”{role}的任务。"
+ANNEX_NOTE = "另：附件分工表中还有 {n} 项专项方案由{department}负责（可问“{department}在附件中负责哪些方案？”）。"
 NO_LEAD_NOTE = "该条未明确牵头部门，由以下部门按职责分工负责。"
 EMPTY_INDEX = "文件库为空，请先导入文件（policyqa ingest）。"
 
