@@ -226,3 +226,11 @@ def test_metadata(seed: ParsedDocument) -> None:
         "municipal",
     )
     assert doc.doc_id == SEED.stem and len(doc.sha256) == 64
+
+
+def test_meta_keeps_the_closing_lines(by_key: dict[str, Provision]) -> None:
+    meta = by_key["meta"]
+    assert "苏委发〔2022〕7号" in meta.text
+    assert "附件：碳达峰碳中和政策体系与任务分工" in meta.text
+    assert "发：各县级市（区）党委和人民政府" in meta.text
+    assert meta.text.endswith("2022年3月17日印发")
