@@ -171,6 +171,7 @@ class PolicyQA:
             answer,
             retrieved=tuple(Retrieved(h.provision.doc_id, h.provision.key, h.score) for h in hits),
             timings_ms={
+                **answer.timings_ms,
                 "retrieve": (retrieved_at - start) * 1000,
                 "answer": (done - retrieved_at) * 1000,
                 "total": (done - start) * 1000,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.corpus import CorpusView, sentences
+from assistant.synonyms import colloquial_words
 from ingest.model import Provision
 from ingest.segment import tokenize
+
+COUNTED = re.compile(r"^[一二三四五六七八九十两几\d]+[条项个点类种大]$")
 
 # Words that say what kind of question it is, not what it is about.
 QUESTION_WORDS = frozenset(
@@ -18,7 +22,8 @@ QUESTION_WORDS = frozenset(
     "条 项 条款 内容 相关 有关 方面 主要 具体 一共 总共 属于 情况 工作 任务 政策 意见 苏州 苏州市 市 "
     "不行 怎么样 怎么办 时候 上个 受到 会 得 咱们 咱 俺们 工厂 厂里 我们厂 我厂 本厂 打算 准备 现在 "
     "今后 以后 能够 应该 应当 必须 允许 用不用 要不要 有啥 什么样 哪方面 几个 哪几 几条 几项 几类 "
-    "部分 一部 一部分 分成 分为 包括 包含 那一 板块 几大 下面 里面 其中 讲什么 是什么 哪几个 几个部分".split()
+    "部分 一部 一部分 分成 分为 包括 包含 那一 板块 几大 下面 里面 其中 讲什么 是什么 哪几个 几个部分 "
+    "时间 节点 时间节点 哪一年 哪年 分别 各是 这两个 两个 角色 优待 照顾 有没有 会不会 被".split()
 )
 # Kept when matching a question to chapter and section titles ("主要任务分成哪几个方面？").
 TITLE_WORDS = frozenset({"主要", "任务", "工作", "政策"})
@@ -40,7 +45,10 @@ def content_tokens(question: str, keep: frozenset[str] = frozenset()) -> list[st
     tokens = [
         t
         for t in dict.fromkeys(tokenize(question))
-        if (t in keep or t not in QUESTION_WORDS) and len(t) > 1
+        if (t in keep or t not in QUESTION_WORDS)
+        and len(t) > 1
+        and t not in colloquial_words()
+        and not COUNTED.match(t)
     ]
     kept = []
     for t in tokens:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from assistant.numerals import article_numbers
+from assistant.synonyms import expand
 
 
 class Intent(StrEnum):
@@ -49,7 +50,8 @@ class Query:
 INJECTION_RE = re.compile(
     r"忽略(掉)?(以上|之前|上述|前面|先前|所有|你的|文件)?.{0,6}(指令|指示|要求|规则|内容|设定|提示)"
     r"|系统提示|提示词|system\s*prompt|ignore\s+(all\s+|the\s+)?(previous|above)|你现在(是|扮演)"
-    r"|扮演|不要(管|理会)文件|直接(说|回答|告诉我).{0,20}(牵头|负责)",
+    r"|扮演|不要(管|理会|看)(上面|前面|以上)?的?(资料|文件|内容|材料)|你就(回答|说)|照我说的"
+    r"|直接(说|回答|告诉我).{0,20}(牵头|负责)",
     re.IGNORECASE,
 )
 ABOUT_RE = re.compile(
@@ -89,12 +91,13 @@ LOCATE_RE = re.compile(
 )
 LIST_RE = re.compile(
     r"有哪些|包括哪些|包括什么|包含|哪几|列举|都有什么|都有啥|主要内容|要点|重点任务|哪些方面"
+    r"|分别是|分别有|各是什么|都是什么"
 )
 FIGURE_RE = re.compile(
     rf"百分之|%|％|个百分点|多少(?!{STRUCT_NOUN})|多大|多高|多长|多重|多快"
     r"|具体(数值|比例|数字|金额|比率|标准)"
     r"|罚(款|多少|钱)|处罚|下降(多少|几)|降低(多少|几)|提高(多少|几)|比重是多少|占比(多少|是多少)|几成"
-    r"|补贴(多少|标准)|奖励(多少|标准)"
+    r"|补贴(多少|标准)|奖励(多少|标准)|什么标准|哪个标准|收费标准|加收|几级|哪一档"
 )
 CO_RE = re.compile(r"配合|协同|参与|协助|配合部门|按职责分工")
 LEAD_RE = re.compile(r"牵头|主责|主要负责|带头")
@@ -196,10 +199,13 @@ def understand(
     """Classify a standalone question. `find_departments` maps free text to canonical names."""
     text = question.strip()
     departments = tuple(find_departments(text))
+    words = expand(text)
     return Query(
         question=question,
-        text=text,
-        intent=classify(text, has_department=bool(departments)),
+        text=f"{text} {words}" if words else text,
+        intent=classify(
+            text, has_department=bool(departments), has_article=bool(article_numbers(text))
+        ),
         role=asked_role(text),
         departments=departments,
         articles=tuple(article_numbers(text)),
@@ -210,7 +216,7 @@ def understand(
     )
 
 
-def classify(text: str, *, has_department: bool) -> Intent:
+def classify(text: str, *, has_department: bool, has_article: bool = False) -> Intent:
     """Rule-based intent; the order matters (most specific first)."""
     if INJECTION_RE.search(text):
         return Intent.INJECTION
@@ -220,7 +226,7 @@ def classify(text: str, *, has_department: bool) -> Intent:
         return Intent.METADATA
     if NO_LEAD_RE.search(text):
         return Intent.NO_LEAD
-    if has_department and ROLE_IN_RE.search(text):
+    if (has_department or has_article) and ROLE_IN_RE.search(text):
         return Intent.WHO_LEADS
     if has_department and (DEPT_TASK_RE.search(text) or COUNT_RE.search(text)):
         return Intent.COUNT if COUNT_RE.search(text) else Intent.DEPARTMENT_TASKS

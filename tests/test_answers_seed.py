@@ -173,3 +173,21 @@ def test_json_contract(qa: PolicyQA) -> None:
 
 def test_index_path_is_the_one_configured(qa: PolicyQA) -> None:
     assert Path(qa.settings.index).exists()
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("我们公司绿电用得多，限电的时候有没有照顾？", "2.3.11"),
+        ("文件哪里讲到了加氢站？", "2.5.18"),
+        ("工厂里老旧低效的用能设备要怎么办？", "2.3.13"),
+    ],
+)
+def test_colloquial_questions_find_the_provision(qa: PolicyQA, question: str, key: str) -> None:
+    a = qa.ask(question)
+    assert not a.refused
+    assert key in keys(a)
+
+
+def test_refuses_what_only_sounds_related(qa: PolicyQA) -> None:
+    assert qa.ask("火星移民有哪些补贴政策？").refused

@@ -172,7 +172,14 @@ def test_parse_never_crashes_and_keys_are_unique(text: str) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(re.split(r"\n+", SEED.read_text("utf-8"))), max_size=25))
-@example(["中共苏州市委文件", "（二）工作原则", "附件：碳达峰碳中和政策体系与任务分工", "\t具体事项\t责任部门"])
+@example(
+    [
+        "中共苏州市委文件",
+        "（二）工作原则",
+        "附件：碳达峰碳中和政策体系与任务分工",
+        "\t具体事项\t责任部门",
+    ]
+)
 def test_shuffled_seed_paragraphs_parse(lines: list[str]) -> None:
     text = "\n\n".join(lines)
     if not clean(text).strip():

@@ -76,3 +76,14 @@ def test_foreign_place_only_when_not_covered() -> None:
         "江苏的方案由谁牵头？", find_departments=_find, places_in_scope=lambda p, _q: p == "江苏"
     )
     assert q.foreign_place is None
+
+
+def test_colloquial_words_are_expanded() -> None:
+    q = understand("我们公司绿电用得多，限电的时候有没有照顾？", find_departments=_find)
+    assert q.question == "我们公司绿电用得多，限电的时候有没有照顾？"
+    assert "绿色电力" in q.text
+    assert "需求侧管理" in q.text
+    assert (
+        understand("哪个部门牵头绿色金融？", find_departments=_find).text
+        == "哪个部门牵头绿色金融？"
+    )
