@@ -78,6 +78,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--backend", default="composer", help="回答后端")
     s.add_argument("--out", type=Path, default=Path("eval/out"), help="输出文件夹")
+    s.add_argument(
+        "--ingest",
+        nargs="*",
+        type=Path,
+        default=[],
+        help="评测前先导入这些文件或文件夹（如外部语料）",
+    )
+    s.add_argument("--no-baselines", action="store_true", help="不计算对比基线（更快）")
     s.set_defaults(func=cmd_eval)
     return p
 
@@ -191,8 +199,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from eval.run import run_eval  # noqa: PLC0415 - the evaluation is only loaded when asked for
 
     qa = _service()
+    if args.ingest:
+        report = qa.ingest(args.ingest, _progress)
+        _print_report(report)
     questions = args.questions or [Path("eval/questions/seed.jsonl")]
-    scores = run_eval(qa, questions, backend=args.backend, out=args.out)
+    scores = run_eval(
+        qa, questions, backend=args.backend, out=args.out, baselines=not args.no_baselines
+    )
     print(json.dumps(scores["overall"], ensure_ascii=False, indent=2))
     print(f"报告：{args.out / 'report.md'}")
     return 0

@@ -12,7 +12,7 @@ from assistant.corpus import CorpusView, sentences
 from assistant.grounded import GroundedAnswers, refuse
 from assistant.render import attribution_sentence, cite, heading, join
 from assistant.retrieve import Hit
-from assistant.support import content_tokens, support
+from assistant.support import content_tokens, query_terms, support
 from assistant.understand import Intent, Query, Role
 from ingest.model import Provision, ProvisionKind
 
@@ -228,7 +228,7 @@ class Composer:
 
     def _metadata(self, query: Query) -> Answer:
         doc_ids = query.doc_ids or tuple(d.doc_id for d in self.corpus.documents)
-        terms = content_tokens(query.text)
+        terms = query_terms(query)
         lines: list[str] = []
         citations: list[Citation] = []
         for doc_id in doc_ids[:3]:
@@ -270,22 +270,28 @@ class Composer:
     def _best_task(self, query: Query, hits: Sequence[Hit]) -> list[Provision]:
         """The task the question is about: from the follow-up's provisions when there are some,
         else from the retrieved ones, favouring title matches."""
-        terms = content_tokens(query.text)
+        terms = query_terms(query)
         restricted = self._restricted(query)
         if len(restricted) == 1:
             return restricted
         candidates = restricted or [h.provision for h in hits]
-        best: tuple[float, Provision] | None = None
+        scored: list[tuple[float, Provision]] = []
         for rank, p in enumerate(candidates):
             if p.kind not in (ProvisionKind.ITEM, ProvisionKind.ANNEX) or p.responsibility.is_empty:
                 continue
             s = support(self.corpus, p, terms, 1)
-            score = s.score + self._title_overlap(p, terms) - 0.02 * rank
-            if best is None or score > best[0]:
-                best = (score, p)
-        if best is None or (best[0] < self.min_support and not restricted):
+            scored.append((s.score + self._title_overlap(p, terms) - 0.02 * rank, p))
+        scored.sort(key=lambda x: -x[0])
+        if not scored or (scored[0][0] < self.min_support and not restricted):
             return []
-        return [best[1]]
+        if len(query.doc_ids) > 1:
+            # "广东和苏州的绿色金融任务分别由谁牵头？": the best task of each document in scope.
+            per_doc: dict[str, Provision] = {}
+            for score, p in scored:
+                if score >= self.min_support:
+                    per_doc.setdefault(p.doc_id, p)
+            return list(per_doc.values())
+        return [scored[0][1]]
 
     def _title_overlap(self, p: Provision, terms: list[str]) -> float:
         title_terms = content_tokens(p.title)

@@ -93,10 +93,17 @@ class CorpusView:
         doc = self.document_by_id.get(doc_id)
         return doc.title if doc else doc_id
 
+    def scope_text(self, doc_id: str) -> str:
+        """What names a document: title, issuers, number and its title block."""
+        doc = self.document_by_id.get(doc_id)
+        meta = self.by_ref.get((doc_id, "meta"))
+        parts = [doc.title, *doc.issuers, doc.doc_number or ""] if doc else []
+        return " ".join([*parts, meta.text if meta else ""])
+
     def covers_place(self, place: str, question: str = "") -> bool:
         """A place is covered when a document is about it, or when the question's phrase naming it
         ("上海国际碳金融中心") occurs in a provision."""
-        if any(place in d.title or any(place in i for i in d.issuers) for d in self.documents):
+        if any(place in self.scope_text(d.doc_id) for d in self.documents):
             return True
         start = question.find(place)
         phrase = question[start : start + len(place) + 2] if start >= 0 else ""

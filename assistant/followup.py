@@ -64,7 +64,7 @@ def resolve(
         has_subject=has_subject,
     )
     reply = " ".join(t["content"] for t in history[last + 1 :] if t["role"] == "assistant")
-    return _merge(
+    merged = _merge(
         current,
         previous=previous,
         reply=reply,
@@ -73,6 +73,10 @@ def resolve(
         neighbour=neighbour,
         has_subject=has_subject,
     )
+    if not merged.doc_ids and previous.doc_ids:
+        # A follow-up stays in the documents the conversation is about.
+        return dataclasses.replace(merged, doc_ids=previous.doc_ids)
+    return merged
 
 
 def _merge(  # noqa: PLR0912 - one branch per kind of follow-up reads best

@@ -11,7 +11,7 @@ from assistant.answer import Answer, Citation
 from assistant.corpus import CorpusView, sentences
 from assistant.render import cite, heading, who
 from assistant.retrieve import Hit
-from assistant.support import TITLE_WORDS, Support, content_tokens, support
+from assistant.support import TITLE_WORDS, Support, content_tokens, query_terms, support
 from assistant.understand import Intent, Query
 from ingest.model import Provision, ProvisionKind
 
@@ -27,7 +27,7 @@ class GroundedAnswers:
         self.min_support = min_support
 
     def answer(self, query: Query, hits: Sequence[Hit], pool: Sequence[Provision] = ()) -> Answer:
-        terms = content_tokens(query.text)
+        terms = query_terms(query)
         if pool:
             supports = [support(self.corpus, p, terms, self.max_quotes) for p in pool]
             if len(pool) == 1:
@@ -40,24 +40,39 @@ class GroundedAnswers:
             outline = self.outline(query)
             if outline is not None:
                 return outline
+        provisions = [h.provision for h in hits]
+        if query.intent is Intent.LOCATE and terms:
+            # "哪些文件提到了碳普惠？": every provision that says it, not only the retrieved ones.
+            provisions += [
+                p for p in self.corpus.in_scope(query.doc_ids) if all(x in p.text for x in terms)
+            ]
         candidates = [
-            support(self.corpus, h.provision, terms, self.max_quotes)
-            for h in hits
-            if h.provision.kind is not ProvisionKind.META
+            support(self.corpus, p, terms, self.max_quotes)
+            for p in dict.fromkeys(provisions)
+            if p.kind is not ProvisionKind.META
         ]
         best = max((c.score for c in candidates), default=0.0)
         if best < self.min_support:
             return refuse(query, t.REFUSAL)
-        floor = max(self.min_support, best - 0.15)
-        strong = sorted(
-            (c for c in candidates if c.score >= floor and c.sentences), key=lambda c: -c.score
-        )
+        # Across documents each one is judged on its own, not against another document's best.
+        several = len(query.doc_ids) > 1 or query.intent is Intent.LOCATE
+        floor = self.min_support if several else max(self.min_support, best - 0.15)
+        phrase = "".join(terms)
+
+        def rank(c: Support) -> tuple[bool, bool, float]:
+            # The question's words as one phrase ("碳排放统计核算体系"), then all of them, then weight.
+            text = c.provision.text
+            return (phrase not in text, not all(x in text for x in terms), -c.score)
+
+        strong = sorted((c for c in candidates if c.score >= floor and c.sentences), key=rank)
         if query.asks_figure and not any(
             FIGURE_IN_TEXT.search(s) for c in strong for s in c.sentences
         ):
             return self._not_stated(query, strong[:1])
         if query.intent is Intent.LOCATE:
             return self._list(query, strong, restricted=False)
+        if len(query.doc_ids) > 1:
+            return self._quotes(query, per_document(strong))
         return self._quotes(query, strong[:2])
 
     def outline(self, query: Query) -> Answer | None:
@@ -151,6 +166,14 @@ class GroundedAnswers:
             refused=True,
             intent=query.intent.value,
         )
+
+
+def per_document(supports: Sequence[Support]) -> list[Support]:
+    """The best-supported provision of each document, in the order of their scores."""
+    best: dict[str, Support] = {}
+    for s in supports:
+        best.setdefault(s.provision.doc_id, s)
+    return list(best.values())
 
 
 def refuse(query: Query, text: str) -> Answer:

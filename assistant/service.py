@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from itertools import zip_longest
 from pathlib import Path
 from typing import Protocol
 
@@ -15,6 +17,7 @@ from assistant.corpus import CorpusView
 from assistant.followup import Turn, resolve
 from assistant.index import Index, IngestReport
 from assistant.retrieve import Hit, hybrid_search
+from assistant.scope import Scope, document_scope, is_naming_word
 from assistant.settings import Settings
 from assistant.support import content_tokens
 from assistant.templates import EMPTY_INDEX
@@ -109,11 +112,13 @@ class PolicyQA:
         doc_ids = (doc_id,) if doc_id else ()
 
         def parse(text: str) -> Query:
+            scope = Scope(doc_ids) if doc_ids else document_scope(text, corpus)
             return understand(
                 text,
                 find_departments=corpus.registry.find_mentions,
                 places_in_scope=corpus.covers_place,
-                doc_ids=doc_ids,
+                doc_ids=scope.doc_ids,
+                scope_words=scope.words,
             )
 
         return resolve(
@@ -140,15 +145,29 @@ class PolicyQA:
         return tuple(f"{c.doc_id}#{c.key}" for c in answer.citations)
 
     def retrieve(self, query: Query) -> list[Hit]:
+        """Hybrid retrieval in the query's scope; with several documents in scope, each document
+        gets its own share so a cross-document question sees all of them."""
         r = self.settings.retrieval
-        return hybrid_search(
-            self.index,
-            query.text,
-            k=r.top_k,
-            doc_ids=list(query.doc_ids) or None,
-            candidates=r.candidates,
-            rrf_k=r.rrf_k,
-        )
+
+        text = query.text
+        if query.doc_ids and query.scope_words:
+            # The words that named the documents have done their job; they would only pull in
+            # title blocks and preambles.
+            naming = [w for w in query.scope_words if is_naming_word(w)]
+            stripped = re.sub("|".join(map(re.escape, naming)) or "^$", " ", text).strip()
+            text = stripped if len(stripped) >= 2 else text
+
+        def search(doc_ids: list[str] | None, k: int) -> list[Hit]:
+            return hybrid_search(
+                self.index, text, k=k, doc_ids=doc_ids, candidates=r.candidates, rrf_k=r.rrf_k
+            )
+
+        if len(query.doc_ids) < 2:
+            return search(list(query.doc_ids) or None, r.top_k)
+        share = max(3, r.top_k // len(query.doc_ids))
+        per_doc = [search([d], share) for d in query.doc_ids]
+        interleaved = [h for rank in zip_longest(*per_doc) for h in rank if h is not None]
+        return interleaved
 
     def ask(
         self,

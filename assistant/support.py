@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from assistant.corpus import CorpusView, sentences
 from assistant.synonyms import colloquial_words
+from assistant.understand import Query
 from ingest.model import Provision
 from ingest.segment import tokenize
 
@@ -23,7 +24,8 @@ QUESTION_WORDS = frozenset(
     "不行 怎么样 怎么办 时候 上个 受到 会 得 咱们 咱 俺们 工厂 厂里 我们厂 我厂 本厂 打算 准备 现在 "
     "今后 以后 能够 应该 应当 必须 允许 用不用 要不要 有啥 什么样 哪方面 几个 哪几 几条 几项 几类 "
     "部分 一部 一部分 分成 分为 包括 包含 那一 板块 几大 下面 里面 其中 讲什么 是什么 哪几个 几个部分 "
-    "时间 节点 时间节点 哪一年 哪年 分别 各是 这两个 两个 角色 优待 照顾 有没有 会不会 被".split()
+    "时间 节点 时间节点 哪一年 哪年 分别 各是 这两个 两个 角色 优待 照顾 有没有 会不会 被 "
+    "这条 该条 这一条 此条 本条 这项 这一项 这个 那个 这些 那些 上一条 下一条 归谁 归".split()
 )
 # Kept when matching a question to chapter and section titles ("主要任务分成哪几个方面？").
 TITLE_WORDS = frozenset({"主要", "任务", "工作", "政策"})
@@ -57,6 +59,14 @@ def content_tokens(question: str, keep: frozenset[str] = frozenset()) -> list[st
             continue
         kept.append(t)
     return kept
+
+
+def query_terms(query: Query) -> list[str]:
+    """What a query asks about: its content words less the words that only named the documents."""
+    terms = content_tokens(query.text)
+    asked = [t for t in terms if not any(w in t for w in query.scope_words)]
+    # "广东和苏州的绿色金融任务分别由谁牵头？": the title words are also the subject.
+    return asked or terms
 
 
 @lru_cache(maxsize=50_000)

@@ -40,6 +40,7 @@ class Query:
     departments: tuple[str, ...] = ()  # canonical names
     articles: tuple[int, ...] = ()  # 第N条 numbers
     doc_ids: tuple[str, ...] = ()  # scope; empty = all documents
+    scope_words: tuple[str, ...] = ()  # words that named the documents, not what is asked about
     asks_figure: bool = False  # asks for a number, a rate, an amount
     restrict_keys: tuple[str, ...] = ()  # follow-up over "these tasks": only these keys
     exclude_keys: tuple[str, ...] = ()  # follow-up "它还…": what was already answered
@@ -195,6 +196,7 @@ def understand(
     find_departments: Callable[[str], Sequence[str]],
     places_in_scope: Callable[[str, str], bool] = lambda _place, _question: True,
     doc_ids: Sequence[str] = (),
+    scope_words: Sequence[str] = (),
 ) -> Query:
     """Classify a standalone question. `find_departments` maps free text to canonical names."""
     text = question.strip()
@@ -210,6 +212,7 @@ def understand(
         departments=departments,
         articles=tuple(article_numbers(text)),
         doc_ids=tuple(doc_ids),
+        scope_words=tuple(scope_words),
         asks_figure=bool(FIGURE_RE.search(text)),
         foreign_place=_foreign_place(text, places_in_scope),
         min_leads=_min_leads(text),

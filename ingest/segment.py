@@ -12,6 +12,9 @@ import jieba
 
 from ingest.departments import load_rows
 
+# jieba logs its dictionary loading at DEBUG on its own logger; keep that out of users' terminals.
+jieba.setLogLevel(logging.WARNING)
+
 logger = logging.getLogger(__name__)
 
 STOPWORDS = frozenset(

@@ -1,0 +1,79 @@
+"""Which documents a question is about, from what it names: a place (江苏、广东), a document number
+(苏委发〔2022〕7号) or words of a title (十四五节能意见)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.corpus import CorpusView
+from assistant.support import content_tokens
+from assistant.understand import PLACES
+
+DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号")
+GENERIC_TITLE_WORDS = frozenset({"实施", "意见", "方案", "通知", "关于", "工作", "计划", "行动"})
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    doc_ids: tuple[str, ...] = ()  # () = every document
+    words: tuple[str, ...] = ()  # the question's words that named the documents
+
+
+def document_scope(question: str, corpus: CorpusView) -> Scope:
+    """The documents the question names; an empty scope when it names none."""
+    if len(corpus.documents) < 2:
+        return Scope()
+    number = DOC_NUMBER_RE.search(question)
+    if number:
+        named = [d.doc_id for d in corpus.documents if d.doc_number == number.group(0)]
+        if named:
+            return Scope(tuple(named), (number.group(0),))
+    places = [p for p in (*PLACES, *LOCAL_PLACES) if p in question]
+    terms = [t for t in content_tokens(question) if not any(p in t for p in places)]
+    chosen: list[str] = []
+    words: list[str] = list(places)
+    for place in places:
+        of_place = [d.doc_id for d in corpus.documents if place in corpus.scope_text(d.doc_id)]
+        best, common = _best_titles(of_place, terms, corpus)
+        chosen.extend(best or of_place)
+        words.extend(common)
+    if not places:
+        chosen, common = _best_titles(
+            [d.doc_id for d in corpus.documents], terms, corpus, strict=True
+        )
+        words.extend(common)
+    if places:
+        # "苏州和江苏的实施意见…": once a place names the documents, so do the generic title words.
+        words.extend(w for w in GENERIC_TITLE_WORDS if w in question)
+    return Scope(tuple(dict.fromkeys(chosen)), tuple(dict.fromkeys(words)))
+
+
+def _best_titles(
+    doc_ids: Sequence[str], terms: list[str], corpus: CorpusView, *, strict: bool = False
+) -> tuple[list[str], list[str]]:
+    """The documents whose titles share the most words with the question (at least one specific
+    word; with `strict`, at least two, so a question without a place names a title clearly), and
+    those shared words."""
+    scores: dict[str, list[str]] = {}
+    for doc_id in doc_ids:
+        title_terms = set(content_tokens(corpus.doc_title(doc_id)))
+        common = [t for t in terms if t in title_terms]
+        specific = [t for t in common if t not in GENERIC_TITLE_WORDS]
+        if specific and (not strict or len(common) >= 2):
+            scores[doc_id] = common
+    if not scores:
+        return [], []
+    best = max(len(c) for c in scores.values())
+    chosen = [d for d, c in scores.items() if len(c) == best]
+    return chosen, sorted({t for d in chosen for t in scores[d]})
+
+
+# Cities and districts of the seed and the municipal documents, beside the provinces in PLACES.
+LOCAL_PLACES = ("苏州", "成渝", "石家庄")
+
+
+def is_naming_word(word: str) -> bool:
+    """A word that only names documents (a place, a document number, 实施/意见/方案…), never a topic."""
+    return word in GENERIC_TITLE_WORDS or word in PLACES or word in LOCAL_PLACES or "〔" in word
