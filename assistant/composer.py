@@ -240,14 +240,18 @@ class Composer:
                 lines.append(f"- 文号：{d.doc_number}")
             if d.date:
                 lines.append(f"- 日期：{d.date}")
-            meta = self.corpus.by_ref.get((doc_id, "meta"))
-            if meta is None:
-                continue
-            found = support(self.corpus, meta, terms, 1).sentences
-            quote = found[0] if found else sentences(meta.text)[0]
+            # The title block and closing lines (meta), then the preamble ("依据哪份文件的精神").
+            front = [
+                p
+                for key in ("meta", "preamble")
+                if (p := self.corpus.by_ref.get((doc_id, key))) is not None
+            ]
+            found = [(p, q) for p in front for q in support(self.corpus, p, terms, 1).sentences]
             if found:
-                lines.append(f"> {quote}")
-            citations.append(cite(meta, quote))
+                lines.append(f"> {found[0][1]}")
+                citations.append(cite(*found[0]))
+            elif front:
+                citations.append(cite(front[0], sentences(front[0].text)[0]))
         return Answer(
             question=query.question,
             text="\n".join(lines),

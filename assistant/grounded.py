@@ -15,7 +15,8 @@ from assistant.support import TITLE_WORDS, Support, content_tokens, query_terms,
 from assistant.understand import Intent, Query
 from ingest.model import Provision, ProvisionKind
 
-FIGURE_IN_TEXT = re.compile(r"[0-9０-９]+(\.[0-9]+)?\s*(%|％|万|亿|吨|元|千瓦|个百分点)|百分之")
+AMOUNT_IN_TEXT = re.compile(r"[0-9０-９]+(\.[0-9]+)?\s*(%|％|万|亿|吨|元|千瓦|个百分点)|百分之")
+YEAR_IN_TEXT = re.compile(r"20[0-9]{2}\s*年")
 PART_WORDS = re.compile(r"部分|方面|板块|章|节|几块|几大")
 TASK_WORDS = re.compile(r"任务|条|项")
 
@@ -66,7 +67,7 @@ class GroundedAnswers:
 
         strong = sorted((c for c in candidates if c.score >= floor and c.sentences), key=rank)
         if query.asks_figure and not any(
-            FIGURE_IN_TEXT.search(s) for c in strong for s in c.sentences
+            _states_figure(query, s) for c in strong for s in c.sentences
         ):
             return self._not_stated(query, strong[:1])
         if query.intent is Intent.LOCATE:
@@ -166,6 +167,12 @@ class GroundedAnswers:
             refused=True,
             intent=query.intent.value,
         )
+
+
+def _states_figure(query: Query, sentence: str) -> bool:
+    """Whether a sentence gives the kind of figure asked for: a year when the question asks when,
+    else an amount or a rate."""
+    return bool((YEAR_IN_TEXT if query.asks_year else AMOUNT_IN_TEXT).search(sentence))
 
 
 def per_document(supports: Sequence[Support]) -> list[Support]:

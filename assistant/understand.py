@@ -41,7 +41,8 @@ class Query:
     articles: tuple[int, ...] = ()  # 第N条 numbers
     doc_ids: tuple[str, ...] = ()  # scope; empty = all documents
     scope_words: tuple[str, ...] = ()  # words that named the documents, not what is asked about
-    asks_figure: bool = False  # asks for a number, a rate, an amount
+    asks_figure: bool = False  # asks for a number, a rate, an amount, a year
+    asks_year: bool = False  # the figure asked for is a year ("哪一年建成？")
     restrict_keys: tuple[str, ...] = ()  # follow-up over "these tasks": only these keys
     exclude_keys: tuple[str, ...] = ()  # follow-up "它还…": what was already answered
     foreign_place: str | None = None  # a place named that no indexed document covers
@@ -52,7 +53,7 @@ INJECTION_RE = re.compile(
     r"忽略(掉)?(以上|之前|上述|前面|先前|所有|你的|文件)?.{0,6}(指令|指示|要求|规则|内容|设定|提示)"
     r"|系统提示|提示词|system\s*prompt|ignore\s+(all\s+|the\s+)?(previous|above)|你现在(是|扮演)"
     r"|扮演|不要(管|理会|看)(上面|前面|以上)?的?(资料|文件|内容|材料)|你就(回答|说)|照我说的"
-    r"|直接(说|回答|告诉我).{0,20}(牵头|负责)",
+    r"|直接(说|回答|告诉我).{0,20}(牵头|负责)|直接确认|请确认|你是.{0,12}(系统|内部|管理员)",
     re.IGNORECASE,
 )
 ABOUT_RE = re.compile(
@@ -63,9 +64,10 @@ METADATA_RE = re.compile(
     r"|什么时候(发布|印发|出台|制定|发的)|(印发|发布|出台|成文)(时间|日期)|哪一?天(印发|发布)"
     r"|(文件|这份文件|该文件)的?(标题|全称|名称|题目)|标题是|叫什么(名字)?|由谁(印发|发布|制定)"
     r"|发给|主送|抄送|印发给|附件(是什么|叫什么|有哪些|名称)|哪一?类文件|什么名义|下发|印发机关|什么文件"
+    r"|发送|发至|印发范围|依据.{0,8}(哪份|什么|哪个)文件|(哪份|什么)文件的?精神|制定依据"
 )
 NO_LEAD_RE = re.compile(
-    r"(没有|无|未|缺少?|不设)(明确|写|写明|列|列明|标明|设|指定|规定)?(的)?牵头"
+    r"((?<!有)没有|(?<!有)无|未|缺少?|不设)(明确|写|写明|列|列明|标明|设|指定|规定)?(的)?牵头"
 )
 STRUCT_NOUN = (
     r"(条|项|类|份|件|家|个?(任务|部门|方案|专项|单位|章|部分|方面|文件|原则|目标|阶段|领域)"
@@ -99,7 +101,9 @@ FIGURE_RE = re.compile(
     r"|具体(数值|比例|数字|金额|比率|标准)"
     r"|罚(款|多少|钱)|处罚|下降(多少|几)|降低(多少|几)|提高(多少|几)|比重是多少|占比(多少|是多少)|几成"
     r"|补贴(多少|标准)|奖励(多少|标准)|什么标准|哪个标准|收费标准|加收|几级|哪一档"
+    r"|哪一年|哪年|何时|什么时候(建成|完成|投产|开工|实现)"
 )
+YEAR_ASKED_RE = re.compile(r"哪一年|哪年|何时|什么时候(建成|完成|投产|开工|实现)")
 CO_RE = re.compile(r"配合|协同|参与|协助|配合部门|按职责分工")
 LEAD_RE = re.compile(r"牵头|主责|主要负责|带头")
 
@@ -214,6 +218,7 @@ def understand(
         doc_ids=tuple(doc_ids),
         scope_words=tuple(scope_words),
         asks_figure=bool(FIGURE_RE.search(text)),
+        asks_year=bool(YEAR_ASKED_RE.search(text)),
         foreign_place=_foreign_place(text, places_in_scope),
         min_leads=_min_leads(text),
     )
