@@ -92,8 +92,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _service(progress: bool = True) -> PolicyQA:
     qa = PolicyQA(Settings())
-    if qa.index.is_empty:
-        print(f"首次使用：正在从 {qa.settings.corpus} 建立索引……", file=sys.stderr)
+    if qa.index.is_empty or qa.index.stale_sources():
+        print(f"正在建立索引（{qa.settings.index}）……", file=sys.stderr)
         report = qa.ensure_index(_progress if progress else None)
         if report is not None:
             _print_report(report)

@@ -57,6 +57,9 @@ class Composer:
         chosen = self._article_targets(query) or self._best_task(query, hits)
         if not chosen:
             return self.grounded.answer(query, hits)
+        if query.asks_deadline and not any(p.responsibility.deadline for p in chosen):
+            heads = "；".join(heading(self.corpus, p) for p in chosen)
+            return refuse(query, f"{t.NO_DEADLINE}{heads}")
         lines: list[str] = []
         for p in chosen:
             lines.append(f"**{heading(self.corpus, p)}**")
@@ -249,9 +252,12 @@ class Composer:
             found = [(p, q) for p in front for q in support(self.corpus, p, terms, 1).sentences]
             if found:
                 lines.append(f"> {found[0][1]}")
-                citations.append(cite(*found[0]))
-            elif front:
-                citations.append(cite(front[0], sentences(front[0].text)[0]))
+            # The title block is the source of the fields above; a quoted line cites its own.
+            if front:
+                first = front[0]
+                head = next((q for p, q in found if p.key == first.key), sentences(first.text)[0])
+                citations.append(cite(first, head))
+            citations.extend(cite(p, q) for p, q in found[:1] if front and p.key != front[0].key)
         return Answer(
             question=query.question,
             text="\n".join(lines),
@@ -281,7 +287,7 @@ class Composer:
         candidates = restricted or [h.provision for h in hits]
         scored: list[tuple[float, Provision]] = []
         for rank, p in enumerate(candidates):
-            if p.kind not in (ProvisionKind.ITEM, ProvisionKind.ANNEX) or p.responsibility.is_empty:
+            if p.responsibility.is_empty or p.kind is ProvisionKind.META:
                 continue
             s = support(self.corpus, p, terms, 1)
             scored.append((s.score + self._title_overlap(p, terms) - 0.02 * rank, p))

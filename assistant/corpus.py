@@ -61,10 +61,24 @@ class CorpusView:
         return [p for p in self.provisions if p.doc_id in wanted]
 
     def tasks(self, doc_ids: Sequence[str] = ()) -> list[Provision]:
-        return [p for p in self.in_scope(doc_ids) if p.kind in TASK_KINDS]
+        """Provisions that carry an assignment: numbered items and annex rows, and any other
+        provision with an attribution (documents whose tasks are its （一）（二） sections)."""
+        return [
+            p
+            for p in self.in_scope(doc_ids)
+            if p.kind in TASK_KINDS
+            or (not p.responsibility.is_empty and p.kind is not ProvisionKind.META)
+        ]
 
     def items(self, doc_ids: Sequence[str] = ()) -> list[Provision]:
-        return [p for p in self.in_scope(doc_ids) if p.kind is ProvisionKind.ITEM]
+        """The tasks of the body (no annex rows): numbered items, or attributed provisions in a
+        document that has no numbered items."""
+        found: list[Provision] = []
+        for doc_id in doc_ids or [d.doc_id for d in self.documents]:
+            of_doc = [p for p in self.tasks([doc_id]) if p.kind is not ProvisionKind.ANNEX]
+            numbered = [p for p in of_doc if p.kind is ProvisionKind.ITEM]
+            found.extend(numbered or of_doc)
+        return found
 
     def by_article(self, number: int, doc_ids: Sequence[str] = ()) -> list[Provision]:
         """Items printed with number `number` (第N条), one per document at most."""
@@ -96,9 +110,18 @@ class CorpusView:
     def scope_text(self, doc_id: str) -> str:
         """What names a document: title, issuers, number and its title block."""
         doc = self.document_by_id.get(doc_id)
-        meta = self.by_ref.get((doc_id, "meta"))
         parts = [doc.title, *doc.issuers, doc.doc_number or ""] if doc else []
-        return " ".join([*parts, meta.text if meta else ""])
+        return " ".join([*parts, self.opening(doc_id)])
+
+    def opening(self, doc_id: str, chars: int = 600) -> str:
+        """The title block and the first lines of the body: a department's work plan names its
+        province there ("组织编制江苏省…") when its title block does not."""
+        text = ""
+        for p in self.in_scope([doc_id]):
+            text += p.text + "\n"
+            if len(text) >= chars:
+                break
+        return text[:chars]
 
     def covers_place(self, place: str, question: str = "") -> bool:
         """A place is covered when a document is about it, or when the question's phrase naming it

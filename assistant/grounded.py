@@ -15,7 +15,9 @@ from assistant.support import TITLE_WORDS, Support, content_tokens, query_terms,
 from assistant.understand import Intent, Query
 from ingest.model import Provision, ProvisionKind
 
-AMOUNT_IN_TEXT = re.compile(r"[0-9０-９]+(\.[0-9]+)?\s*(%|％|万|亿|吨|元|千瓦|个百分点)|百分之")
+AMOUNT_IN_TEXT = re.compile(
+    r"[0-9０-９]+(\.[0-9]+)?\s*(%|％|万|亿|吨|元|千瓦|个百分点|倍)|百分之|[0-9]+\s*[:：比]\s*[0-9]+"
+)
 YEAR_IN_TEXT = re.compile(r"20[0-9]{2}\s*年")
 PART_WORDS = re.compile(r"部分|方面|板块|章|节|几块|几大")
 TASK_WORDS = re.compile(r"任务|条|项")

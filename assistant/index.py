@@ -23,7 +23,7 @@ from assistant.vectorstore import ChromaStore, StoreHit, VectorStore
 from ingest.chunk import chunk_provisions
 from ingest.errors import IngestError
 from ingest.model import Chunk, Document, ParsedDocument, Provision
-from ingest.pipeline import parse_file
+from ingest.pipeline import parse_file, parser_fingerprint
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -57,8 +57,14 @@ class Scored:
 
 
 def compute_index_id(embedding: str, window_chars: int) -> str:
-    """Hash of what decides the vectors: the embedding model and the chunking settings."""
-    spec = {"embedding": embedding, "window_chars": window_chars, "chunking": CHUNKING_VERSION}
+    """Hash of what decides the index: the embedding model, the chunking settings and the parser
+    (a changed parser re-parses and re-indexes every file)."""
+    spec = {
+        "embedding": embedding,
+        "window_chars": window_chars,
+        "chunking": CHUNKING_VERSION,
+        "parser": parser_fingerprint(),
+    }
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
 
 
@@ -140,6 +146,15 @@ class Index:
         if old is not None:
             for p in old.provisions:
                 self._by_key.pop((p.doc_id, p.key), None)
+
+    def stale_sources(self) -> list[Path]:
+        """Source files of documents indexed by another embedding, chunking or parser version
+        (still on disk): they are re-ingested on start."""
+        return [
+            Path(e.source_path)
+            for e in self._manifest.values()
+            if e.index_id != self.index_id and e.source_path and Path(e.source_path).is_file()
+        ]
 
     @property
     def is_empty(self) -> bool:

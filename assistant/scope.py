@@ -53,21 +53,23 @@ def document_scope(question: str, corpus: CorpusView) -> Scope:
 def _best_titles(
     doc_ids: Sequence[str], terms: list[str], corpus: CorpusView, *, strict: bool = False
 ) -> tuple[list[str], list[str]]:
-    """The documents whose titles share the most words with the question (at least one specific
-    word; with `strict`, at least two, so a question without a place names a title clearly), and
-    those shared words."""
-    scores: dict[str, list[str]] = {}
+    """The documents whose title block shares the most (idf-weighted) specific words with the
+    question — with `strict`, at least two words, so a question without a place names a title
+    clearly — and those shared words."""
+    scores: dict[str, tuple[float, list[str]]] = {}
     for doc_id in doc_ids:
-        title_terms = set(content_tokens(corpus.doc_title(doc_id)))
-        common = [t for t in terms if t in title_terms]
+        meta = corpus.by_ref.get((doc_id, "meta"))
+        block = corpus.doc_title(doc_id) + (meta.text[:200] if meta else "")
+        words = set(content_tokens(block))
+        common = [t for t in terms if t in words]
         specific = [t for t in common if t not in GENERIC_TITLE_WORDS]
         if specific and (not strict or len(common) >= 2):
-            scores[doc_id] = common
+            scores[doc_id] = (corpus.weight(specific), common)
     if not scores:
         return [], []
-    best = max(len(c) for c in scores.values())
-    chosen = [d for d, c in scores.items() if len(c) == best]
-    return chosen, sorted({t for d in chosen for t in scores[d]})
+    best = max(w for w, _ in scores.values())
+    chosen = [d for d, (w, _) in scores.items() if w >= best - 1e-9]
+    return chosen, sorted({t for d in chosen for t in scores[d][1]})
 
 
 # Cities and districts of the seed and the municipal documents, beside the provinces in PLACES.

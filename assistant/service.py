@@ -47,7 +47,14 @@ class PolicyQA:
 
     # -- documents ------------------------------------------------------------------------------
     def ensure_index(self, progress: Progress | None = None) -> IngestReport | None:
-        """Build the index from the corpus folder when it is empty (first start)."""
+        """Build the index from the corpus folder when it is empty (first start), and re-ingest
+        documents indexed by an older parser or another embedding model."""
+        stale = self.index.stale_sources()
+        if stale:
+            log.info("re-indexing %d documents from an older index version", len(stale))
+            report = self.ingest(stale, progress)
+            if not self.index.is_empty:
+                return report
         if not self.index.is_empty:
             return None
         log.info("index is empty: ingesting %s", self.settings.corpus)

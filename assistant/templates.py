@@ -13,6 +13,7 @@ REFUSAL_ABOUT = (
     "我是政策问答助手，只依据已收录的政策文件回答问题，并注明条款和责任部门；"
     "关于助手本身的问题不在文件范围内。"
 )
+NO_DEADLINE = "文件没有写明这项工作的完成期限。相关条款："
 NOT_STATED = "文件没有给出这一具体内容（如具体数值、比例或金额）。相关条款只写明："
 NO_DEPARTMENT_TASKS = "已收录文件中没有点名“{department}”{role}的任务。"
 ANNEX_NOTE = "另：附件分工表中还有 {n} 项专项方案由{department}负责（可问“{department}在附件中负责哪些方案？”）。"

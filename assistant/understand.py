@@ -43,6 +43,7 @@ class Query:
     scope_words: tuple[str, ...] = ()  # words that named the documents, not what is asked about
     asks_figure: bool = False  # asks for a number, a rate, an amount, a year
     asks_year: bool = False  # the figure asked for is a year ("哪一年建成？")
+    asks_deadline: bool = False  # "完成期限是什么时候？"
     restrict_keys: tuple[str, ...] = ()  # follow-up over "these tasks": only these keys
     exclude_keys: tuple[str, ...] = ()  # follow-up "它还…": what was already answered
     foreign_place: str | None = None  # a place named that no indexed document covers
@@ -64,7 +65,7 @@ METADATA_RE = re.compile(
     r"|什么时候(发布|印发|出台|制定|发的)|(印发|发布|出台|成文)(时间|日期)|哪一?天(印发|发布)"
     r"|(文件|这份文件|该文件)的?(标题|全称|名称|题目)|标题是|叫什么(名字)?|由谁(印发|发布|制定)"
     r"|发给|主送|抄送|印发给|附件(是什么|叫什么|有哪些|名称)|哪一?类文件|什么名义|下发|印发机关|什么文件"
-    r"|发送|发至|印发范围|依据.{0,8}(哪份|什么|哪个)文件|(哪份|什么)文件的?精神|制定依据"
+    r"|发送|发至|印发范围|依据.{0,10}文件|(哪份|什么|哪个).{0,6}文件.{0,4}(精神|制定)|制定依据"
 )
 NO_LEAD_RE = re.compile(
     r"((?<!有)没有|(?<!有)无|未|缺少?|不设)(明确|写|写明|列|列明|标明|设|指定|规定)?(的)?牵头"
@@ -86,7 +87,8 @@ DEPT_TASK_RE = re.compile(
 )
 WHO_RE = re.compile(
     r"谁|哪个部门|哪些部门|哪家|什么部门|哪个单位|哪些单位|哪个机构|哪个局|哪几个部门"
-    r"|(责任|牵头|配合|负责|主责|参与|协同)(部门|单位|机构)|归口|主管部门|分工"
+    r"|(责任|牵头|配合|负责|主责|参与|协同)(部门|单位|机构|处室)|归口|主管部门|分工"
+    r"|(哪个|哪些|什么)(处室|处|科室|司局|机关)|由(哪|什么).{0,6}(负责|落实|承担)"
 )
 TARGET_RE = re.compile(r"目标|到\s*20\d\d|20\d\d\s*年|指标|愿景|达峰时间|什么时候(实现|达峰)")
 LOCATE_RE = re.compile(
@@ -103,6 +105,7 @@ FIGURE_RE = re.compile(
     r"|补贴(多少|标准)|奖励(多少|标准)|什么标准|哪个标准|收费标准|加收|几级|哪一档"
     r"|哪一年|哪年|何时|什么时候(建成|完成|投产|开工|实现)"
 )
+DEADLINE_RE = re.compile(r"完成期限|完成时限|什么时候完成|何时完成|截止(时间|日期)|期限是")
 YEAR_ASKED_RE = re.compile(r"哪一年|哪年|何时|什么时候(建成|完成|投产|开工|实现)")
 CO_RE = re.compile(r"配合|协同|参与|协助|配合部门|按职责分工")
 LEAD_RE = re.compile(r"牵头|主责|主要负责|带头")
@@ -219,6 +222,7 @@ def understand(
         scope_words=tuple(scope_words),
         asks_figure=bool(FIGURE_RE.search(text)),
         asks_year=bool(YEAR_ASKED_RE.search(text)),
+        asks_deadline=bool(DEADLINE_RE.search(text)),
         foreign_place=_foreign_place(text, places_in_scope),
         min_leads=_min_leads(text),
     )
@@ -234,6 +238,8 @@ def classify(text: str, *, has_department: bool, has_article: bool = False) -> I
         return Intent.METADATA
     if NO_LEAD_RE.search(text):
         return Intent.NO_LEAD
+    if DEADLINE_RE.search(text):
+        return Intent.WHO_LEADS  # deadlines are part of the attribution table
     if (has_department or has_article) and ROLE_IN_RE.search(text):
         return Intent.WHO_LEADS
     if has_department and (DEPT_TASK_RE.search(text) or COUNT_RE.search(text)):

@@ -20,6 +20,9 @@ _ABBREVIATIONS = (
 _GENERIC = frozenset({"有关部门", "各有关部门", "市有关部门", "市各有关部门", "相关部门"})
 
 
+_LEVELS = ("省", "市")
+
+
 def normalise_name(name: str) -> str:
     """Half-width brackets to full-width and no spaces; 〔〕 stay as printed."""
     return re.sub(r"\s+", "", name).replace("(", "（").replace(")", "）")
@@ -72,8 +75,14 @@ class DepartmentRegistry:
         return _default_registry()
 
     def canonical(self, name: str) -> str:
-        """The canonical name; unknown names come back bracket-normalised."""
-        return self.canonical_of.get(_fold(name), normalise_name(name))
+        """The canonical name; unknown names come back bracket-normalised. An unknown 省X/市X
+        whose X is known (a list that printed the level once: "省发展改革委、财政厅") is X's."""
+        folded = _fold(name)
+        if folded in self.canonical_of:
+            return self.canonical_of[folded]
+        if name[:1] in _LEVELS and _fold(name[1:]) in self.canonical_of:
+            return self.canonical_of[_fold(name[1:])]
+        return normalise_name(name)
 
     def aliases(self, name: str) -> tuple[str, ...]:
         canonical = self.canonical(name)
@@ -103,6 +112,16 @@ class DepartmentRegistry:
             aliases_of[name] = (name,)
             for alias in _derived_aliases(name):
                 derived.setdefault(_fold(alias), set()).add(name)
+        for raw in names:
+            # "财政厅" printed after "省发展改革委、" is 省财政厅 when the index knows that name.
+            name = normalise_name(raw)
+            if name[:1] in _LEVELS or _fold(name) not in canonical_of:
+                continue
+            prefixed = [lv + name for lv in _LEVELS if _fold(lv + name) in canonical_of]
+            if len(prefixed) == 1 and canonical_of[_fold(name)] == name:
+                owner = canonical_of[_fold(prefixed[0])]
+                canonical_of[_fold(name)] = owner
+                aliases_of[owner] = (*aliases_of.get(owner, (owner,)), name)
         for alias, owners in derived.items():
             if len(owners) == 1 and alias not in canonical_of:
                 owner = next(iter(owners))

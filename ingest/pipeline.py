@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.clean import clean
@@ -38,3 +39,15 @@ def parse_file(path: Path | str) -> ParsedDocument:
     decoded = read_text(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return parse_text(path.stem, decoded.text, str(path), digest, decoded.notes)
+
+
+@lru_cache(maxsize=1)
+def parser_fingerprint() -> str:
+    """A hash of the ingest code and data: an index built by another parser version is stale, so
+    the index includes this in its id and re-parses every file when it changes."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted([*package.glob("*.py"), *package.glob("data/*")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

@@ -16,18 +16,24 @@ from collections.abc import Iterator
 from ingest.model import Responsibility
 
 _OPEN, _CLOSE = "（(〔", "）)〕"  # 〔…〕 also closes some attributions
-_ROLE_WORDS = re.compile("牵头|负责|责任单位|责任部门|配合|参与单位|牵头单位|完成期限")
-_LABEL = re.compile(
-    r"(牵头单位|牵头部门|责任单位|责任部门|主要责任单位|配合单位|配合部门|参与单位|完成期限|完成时限)[:：]"
+_ROLE_WORDS = re.compile(
+    "牵头|负责|责任单位|责任部门|责任处室|配合|参与单位|牵头单位|完成期限|分工落实"
 )
-_LEAD_LABELS = frozenset({"牵头单位", "牵头部门", "责任单位", "责任部门", "主要责任单位"})
+_LABEL = re.compile(
+    r"(牵头单位|牵头部门|责任单位|责任部门|责任处室|主要责任单位|配合单位|配合部门|参与单位|完成期限|完成时限)[:：]"
+)
+_LEAD_LABELS = frozenset(
+    {"牵头单位", "牵头部门", "责任单位", "责任部门", "责任处室", "主要责任单位"}
+)
 _CO_LABELS = frozenset({"配合单位", "配合部门", "参与单位"})
 _ROLE = re.compile(
-    "(牵头负责|牵头|按职责分工负责|按职责分工|分工负责|负责落实|具体负责|负责|配合|参与)"
+    "(牵头负责|牵头|按职责分工负责|按职责分工落实|按职责分工|分工负责|负责落实|具体负责|负责|配合|参与)"
 )
 _LEAD_ROLES = frozenset({"牵头负责", "牵头"})
 _SPLIT = re.compile(r"[、，,；;]|(?:和|及|以及)(?=各|市|省|国家|县|区|有关|自治区|中央|人民)")
-_GENERIC_TAIL = re.compile(r"等(?:有关|相关)?(?:部门|单位|机构)?$")
+_GENERIC_TAIL = re.compile(
+    r"(?:等(?:[省市县区]?(?:有关|相关|其他)?(?:部门|单位|机构)?)|(?:按照|根据)?(?:各自)?职责(?:分工)?)$"
+)
 _LEADING = re.compile(r"^(?:由|会同|并|分别|共同|和|及)+")
 _LOCAL_GOV = re.compile(r"人民政府|政府$|^各(?:县|市|区|地)|县级市")
 _WIDE_NOTE = re.compile(r"以下均[需由]?(.+?)(?:负责)?落实")
@@ -101,8 +107,11 @@ def _parse_one(body: str) -> tuple[list[str], list[str], list[str], list[str]]:
             if m.group(1) in _LEAD_ROLES:
                 lead += names
                 continue
+            # Governments named to 落实 are implementers; named in a 配合 / 按职责分工负责 list
+            # ("…，各地级以上市政府配合") they are co-owners as printed.
+            implementing = "落实" in m.group(1) or m.group(1) == "负责"
             for name in names:
-                (implementers if _is_local_government(name) else co).append(name)
+                (implementers if implementing and _is_local_government(name) else co).append(name)
     return lead, co, implementers, deadlines
 
 
