@@ -6,7 +6,15 @@ HOST ?= 127.0.0.1
 PORT ?= 7860
 QUESTION ?= 绿色金融由谁牵头？
 
-.PHONY: install install-test local-model run ask test lint eval bench clean
+EXTERNAL ?= ../shared/corpus-external
+# The external documents the external and cross-document question sets ask about (read in place).
+EXTERNAL_DOCS := $(addprefix $(EXTERNAL)/,$(addsuffix .txt,guangdong-green-finance-carbon-peak-plan \
+	shandong-green-low-carbon-transition-action-plan-2022 jiangsu-14th-fyp-energy-saving-opinions \
+	chongqing-manufacturing-green-development-action-plan sichuan-county-green-low-carbon-construction-opinions \
+	national-14th-fyp-energy-saving-emission-reduction-plan jiangsu-eco-env-dept-dual-carbon-work-plan-2021 \
+	jiangsu-dual-carbon-implementation-opinions-2022))
+
+.PHONY: install install-test local-model run ask test lint eval eval-external eval-local bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +54,17 @@ lint: install-test
 eval: install
 	$(BIN)/policyqa eval --out eval/out
 
+# External and cross-document questions, in an index of their own (the seed plus those documents).
+eval-external: install
+	POLICYQA_INDEX=.policyqa-external $(BIN)/policyqa eval --ingest corpus $(EXTERNAL_DOCS) \
+		--questions eval/questions/external.jsonl eval/questions/cross.jsonl --out eval/out-external
+
+# The seed bank with the bundled local LLM (needs `make local-model`; minutes on 2 cores).
+eval-local: local-model
+	$(BIN)/policyqa eval --backend local --no-baselines --out eval/out-local
+
 bench: install
 	$(BIN)/python -m eval.bench_latency
 
 clean:
-	rm -rf .policyqa eval/out
+	rm -rf .policyqa .policyqa-external eval/out eval/out-external eval/out-local
