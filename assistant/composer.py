@@ -4,7 +4,7 @@ tables, everything else from verbatim sentences of the best supporting provision
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant import templates as t
 from assistant.answer import Answer, Citation, Departments
@@ -151,25 +151,26 @@ class Composer:
     def _no_lead(self, query: Query) -> Answer:
         pool = self._restricted(query) or self.corpus.items(query.doc_ids)
         found = [p for p in pool if not p.responsibility.lead and p.responsibility.co]
-        lines = [f"共有 {len(found)} 项任务没有明确牵头部门（只列出按职责分工负责的部门）："]
-        lines += [
-            f"{i}. {heading(self.corpus, p)}：{join(p.responsibility.co)}"
-            for i, p in enumerate(found, 1)
-        ]
-        return Answer(
-            question=query.question,
-            text="\n".join(lines),
-            citations=tuple(cite(p, attribution_sentence(p)) for p in found),
-            intent=query.intent.value,
-        )
+        header = f"共有 {len(found)} 项任务没有明确牵头部门（只列出按职责分工负责的部门）："
+        return self._listing(query, header, found, lambda p: p.responsibility.co)
 
     def _joint_leads(self, query: Query) -> Answer:
         pool = self._restricted(query) or self.corpus.items(query.doc_ids)
         found = [p for p in pool if len(p.responsibility.lead) >= query.min_leads]
-        lines = [f"共有 {len(found)} 项任务由 {query.min_leads} 个及以上部门共同牵头："]
+        header = f"共有 {len(found)} 项任务由 {query.min_leads} 个及以上部门共同牵头："
+        return self._listing(query, header, found, lambda p: p.responsibility.lead)
+
+    def _listing(
+        self,
+        query: Query,
+        header: str,
+        found: Sequence[Provision],
+        names: Callable[[Provision], Sequence[str]],
+    ) -> Answer:
+        """Tasks picked from the table, each with the departments that made it qualify."""
+        lines = [header]
         lines += [
-            f"{i}. {heading(self.corpus, p)}：{join(p.responsibility.lead)}"
-            for i, p in enumerate(found, 1)
+            f"{i}. {heading(self.corpus, p)}：{join(names(p))}" for i, p in enumerate(found, 1)
         ]
         return Answer(
             question=query.question,

@@ -184,24 +184,28 @@ class PolicyQA:
         doc_id: str | None = None,
         backend: str | None = None,
     ) -> Answer:
-        start = time.perf_counter()
         if self.index.is_empty:
             return Answer(question=question, text=EMPTY_INDEX, refused=True)
+        clock = _Clock()
+        query, hits = self._prepare(question, history, doc_id)
+        clock.lap("retrieve")
+        answer = self.backend(backend).answer(query, hits)
+        return self._finish(answer, hits, clock)
+
+    def _prepare(
+        self, question: str, history: Sequence[Turn], doc_id: str | None
+    ) -> tuple[Query, list[Hit]]:
         query = self.understand(question, history, doc_id)
         hits = [] if query.intent is Intent.INJECTION else self.retrieve(query)
-        retrieved_at = time.perf_counter()
         log.debug("retrieved for %r: %s", query.text, [h.provision.ref for h in hits])
-        answer = self.backend(backend).answer(query, hits)
-        done = time.perf_counter()
+        return query, hits
+
+    def _finish(self, answer: Answer, hits: Sequence[Hit], clock: _Clock) -> Answer:
+        clock.lap("answer")
         return replace(
             answer,
             retrieved=tuple(Retrieved(h.provision.doc_id, h.provision.key, h.score) for h in hits),
-            timings_ms={
-                **answer.timings_ms,
-                "retrieve": (retrieved_at - start) * 1000,
-                "answer": (done - retrieved_at) * 1000,
-                "total": (done - start) * 1000,
-            },
+            timings_ms={**answer.timings_ms, **clock.laps, "total": clock.total_ms()},
             index_id=self.index.index_id,
         )
 
@@ -223,11 +227,9 @@ class PolicyQA:
             yield answer.text
             yield answer
             return
-        start = time.perf_counter()
-        query = self.understand(question, history, doc_id)
-        hits = [] if query.intent is Intent.INJECTION else self.retrieve(query)
-        retrieved_at = time.perf_counter()
-        log.debug("retrieved for %r: %s", query.text, [h.provision.ref for h in hits])
+        clock = _Clock()
+        query, hits = self._prepare(question, history, doc_id)
+        clock.lap("retrieve")
         final: Answer | None = None
         for piece in streamer(query, hits):
             if isinstance(piece, Answer):
@@ -236,15 +238,20 @@ class PolicyQA:
                 yield piece
         if final is None:
             raise RuntimeError(f"backend {chosen.name} produced no answer")
-        done = time.perf_counter()
-        yield replace(
-            final,
-            retrieved=tuple(Retrieved(h.provision.doc_id, h.provision.key, h.score) for h in hits),
-            timings_ms={
-                **final.timings_ms,
-                "retrieve": (retrieved_at - start) * 1000,
-                "answer": (done - retrieved_at) * 1000,
-                "total": (done - start) * 1000,
-            },
-            index_id=self.index.index_id,
-        )
+        yield self._finish(final, hits, clock)
+
+
+class _Clock:
+    """Milliseconds per stage of one answer."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = (now - self.last) * 1000
+        self.last = now
+
+    def total_ms(self) -> float:
+        return (time.perf_counter() - self.start) * 1000
