@@ -81,7 +81,7 @@ class Composer:
         for department in query.departments:
             led, joined = self._tasks_of(department, query)
             listed: list[Provision] = []
-            if ANNEX_WORDS.search(query.text):
+            if self._asks_about_annex(query):
                 # The annex table names one responsible-department column, no lead/co split.
                 rows = led + joined
                 lines.append(f"**{department}负责的专项方案（附件分工表，{len(rows)}项）**")
@@ -121,7 +121,7 @@ class Composer:
         """Tasks the department leads and tasks it joins; annex rows instead of tasks when the
         question is about the annex's sub-plans (专项方案 / 分工表)."""
         same = self.corpus.registry.same
-        kind = ProvisionKind.ANNEX if ANNEX_WORDS.search(query.text) else ProvisionKind.ITEM
+        kind = ProvisionKind.ANNEX if self._asks_about_annex(query) else ProvisionKind.ITEM
         excluded = set(query.exclude_keys)
         led: list[Provision] = []
         joined: list[Provision] = []
@@ -137,7 +137,7 @@ class Composer:
 
     def _annex_note(self, department: str, query: Query) -> list[str]:
         """Tasks were listed: say how many annex sub-plans the department also owns."""
-        if ANNEX_WORDS.search(query.text) or query.restrict_keys:
+        if self._asks_about_annex(query) or query.restrict_keys:
             return []
         same = self.corpus.registry.same
         rows = [
@@ -157,7 +157,17 @@ class Composer:
     def _joint_leads(self, query: Query) -> Answer:
         pool = self._restricted(query) or self.corpus.items(query.doc_ids)
         found = [p for p in pool if len(p.responsibility.lead) >= query.min_leads]
-        header = f"共有 {len(found)} 项任务由 {query.min_leads} 个及以上部门共同牵头："
+        if len(query.departments) >= 2:
+            # "市发改委和市生态环境局共同牵头的任务": tasks that all the named departments lead.
+            same = self.corpus.registry.same
+            found = [
+                p
+                for p in found
+                if all(any(same(d, x) for x in p.responsibility.lead) for d in query.departments)
+            ]
+            header = f"{join(query.departments)}共同牵头的任务共 {len(found)} 项："
+        else:
+            header = f"共有 {len(found)} 项任务由 {query.min_leads} 个及以上部门共同牵头："
         return self._listing(query, header, found, lambda p: p.responsibility.lead)
 
     def _listing(
@@ -187,7 +197,7 @@ class Composer:
         outline = self.grounded.outline(query)
         if outline is not None:
             return outline
-        if ANNEX_WORDS.search(query.text):
+        if self._asks_about_annex(query):
             return self._annex_rows(query)
         if re.search(r"任务|条", query.text):
             return self._count_items(query)
@@ -267,6 +277,15 @@ class Composer:
         )
 
     # -- choosing provisions --------------------------------------------------------------------
+    def _asks_about_annex(self, query: Query) -> bool:
+        """Whether the question is about the annex's sub-plans (专项方案, 分工表), not counting
+        words inside department names (市资源规划局, 苏州市自然资源和规划局) or document titles."""
+        text = query.question
+        names = [a for d in query.departments for a in self.corpus.registry.aliases(d)]
+        for word in sorted({*names, *query.departments, *query.scope_words}, key=len, reverse=True):
+            text = text.replace(word, " ")
+        return bool(ANNEX_WORDS.search(text))
+
     def _article_targets(self, query: Query) -> list[Provision]:
         return [p for n in query.articles for p in self.corpus.by_article(n, query.doc_ids)]
 

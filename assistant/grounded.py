@@ -73,7 +73,9 @@ class GroundedAnswers:
         ):
             return self._not_stated(query, strong[:1])
         if query.intent is Intent.LOCATE:
-            return self._list(query, strong, restricted=False)
+            # Where the question's words stand as one phrase, those places are the answer.
+            exact = [c for c in strong if phrase in c.provision.text]
+            return self._list(query, exact or strong, restricted=False)
         if len(query.doc_ids) > 1:
             return self._quotes(query, per_document(strong))
         return self._quotes(query, strong[:2])
