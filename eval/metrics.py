@@ -136,6 +136,30 @@ def sentence_support(
     return supported / len(claims)
 
 
+_ROLE_CLAIM_RE = re.compile(r"牵头|配合|负责|分工")
+_NEGATION_RE = re.compile(r"没有|未|不是|并非|无")
+
+
+def department_contradiction(
+    answer: str,
+    attributed: Collection[str],
+    find_departments: Callable[[str], Iterable[str]],
+) -> float | None:
+    """1.0 when the answer names a department as responsible (a sentence with 牵头/配合/负责/分工,
+    not negated) that no cited provision's attribution names; 0.0 when every such claim is in an
+    attribution; None when the answer makes no department claim. `attributed` and the names
+    `find_departments` returns are canonical names."""
+    claims = [
+        name
+        for sentence in answer_sentences(answer)
+        if _ROLE_CLAIM_RE.search(sentence) and not _NEGATION_RE.search(sentence)
+        for name in find_departments(sentence)
+    ]
+    if not claims:
+        return None
+    return float(any(name not in attributed for name in claims))
+
+
 def refusal_scores(pairs: Iterable[tuple[bool, bool]]) -> dict[str, float | None]:
     """Precision, recall and accuracy of refusing, from (refused, answerable) pairs.
 

@@ -25,6 +25,7 @@ NAMES = {
     "answer_coverage": "answer points 要点覆盖率",
     "quote_verbatim": "quotes verbatim 引文逐字一致",
     "sentence_support": "sentences supported 句子有出处支撑",
+    "department_contradiction": "department claims against the table 与分工表矛盾的部门表述",
     "refusal_precision": "refusal precision 拒答准确率",
     "refusal_recall": "refusal recall 拒答召回率",
     "refusal_accuracy": "refusal accuracy 拒答判断正确率",

@@ -80,6 +80,10 @@ def score_all(
         r = p.responsibility
         return "\n".join([p.title, p.text, *r.lead, *r.co])
 
+    def attribution(doc_id: str, key: str) -> tuple[str, ...]:
+        p = qa.index.provision(doc_id, key)
+        return () if p is None else (*p.responsibility.departments, *p.responsibility.implementers)
+
     return [
         score_answer(
             q,
@@ -88,6 +92,8 @@ def score_all(
             provision_text=provision_text,
             tokenize=tokenize,
             llm=backend != "composer",
+            attribution=attribution,
+            find_departments=registry.find_mentions,
         )
         for q, a in zip(questions, answers, strict=True)
     ]

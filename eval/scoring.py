@@ -53,6 +53,8 @@ def score_answer(
     provision_text: ProvisionText,
     tokenize: Tokenize,
     llm: bool,
+    attribution: Callable[[str, str], tuple[str, ...]] = lambda _doc, _key: (),
+    find_departments: Callable[[str], Iterable[str]] = lambda _text: (),
 ) -> QuestionScore:
     """Every per-question metric of one answer (`Answer.to_json()`); None where not applicable."""
     citations = list(answer.get("citations", []))
@@ -85,6 +87,10 @@ def score_answer(
     cited_texts = [t for c in citations if (t := provision_text(c["doc_id"], c["key"]))]
     values["sentence_support"] = (
         metrics.sentence_support(text, cited_texts, tokenize) if llm else None
+    )
+    attributed = {canon(n) for c in citations for n in attribution(c["doc_id"], c["key"])}
+    values["department_contradiction"] = metrics.department_contradiction(
+        text, attributed, find_departments
     )
     refused = bool(answer.get("refused"))
     if refused == q.answerable:

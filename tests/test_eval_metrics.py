@@ -167,3 +167,14 @@ def test_chunk_keys_maps_by_shared_shingles() -> None:
     c = _provision("3", "短条款标题")
     chunk = "一二三四五六七八九十" * 5 + "\n\n短条款标题\n甲乙丙丁戊己庚辛壬癸甲乙"
     assert chunk_keys(chunk, [a, b, c]) == ["doc#1", "doc#3"]
+
+
+def test_department_contradiction() -> None:
+    def find(text: str) -> list[str]:
+        return [d for d in ("市发改委", "市财政局", "市教育局") if d in text]
+
+    attributed = {"市发改委", "市财政局"}
+    assert metrics.department_contradiction("绿色金融由市教育局牵头。", attributed, find) == 1.0
+    assert metrics.department_contradiction("市发改委牵头，市财政局配合。", attributed, find) == 0.0
+    assert metrics.department_contradiction("文件没有点名市教育局牵头的任务。", attributed, find) is None
+    assert metrics.department_contradiction("绿色金融很重要。", attributed, find) is None
