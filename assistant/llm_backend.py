@@ -116,8 +116,11 @@ class LLMBackend:
 
     # -- internals ---------------------------------------------------------------------------------
     def _provisions(self, query: Query, hits: Sequence[Hit], table: Answer) -> list[Provision]:
-        if query.intent is Intent.WHO_LEADS and table.citations:
-            found = (self.corpus.by_ref.get((c.doc_id, c.key)) for c in table.citations)
+        # The composer's grounded choice (the provision a follow-up points at, the best-supported
+        # sentences' provisions) is what the model reads; retrieval order only when it chose none.
+        if table.citations:
+            refs = dict.fromkeys((c.doc_id, c.key) for c in table.citations)
+            found = (self.corpus.by_ref.get(ref) for ref in refs)
             return [p for p in found if p is not None][: self.max_sources]
         return select_provisions(self.corpus, query.text, hits, k=self.max_sources)
 
