@@ -121,12 +121,12 @@ class Composer:
         """Tasks the department leads and tasks it joins; annex rows instead of tasks when the
         question is about the annex's sub-plans (专项方案 / 分工表)."""
         same = self.corpus.registry.same
-        kind = ProvisionKind.ANNEX if self._asks_about_annex(query) else ProvisionKind.ITEM
+        annex = self._asks_about_annex(query)
         excluded = set(query.exclude_keys)
         led: list[Provision] = []
         joined: list[Provision] = []
         for p in self._restricted(query) or self.corpus.tasks(query.doc_ids):
-            if p.kind is not kind or p.ref in excluded:
+            if (p.kind is ProvisionKind.ANNEX) != annex or p.ref in excluded:
                 continue
             r = p.responsibility
             if any(same(department, d) for d in r.lead):

@@ -137,7 +137,7 @@ def sentence_support(
 
 
 _ROLE_CLAIM_RE = re.compile(r"牵头|配合|负责|分工")
-_NEGATION_RE = re.compile(r"没有|未|不是|并非|无")
+_NEGATION_RE = re.compile(r"没有|未|不是|并非|无|（0项）")
 
 
 def department_contradiction(
