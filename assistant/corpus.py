@@ -54,6 +54,20 @@ class CorpusView:
         n = max(len(self.tokens), 1)
         return {t: math.log(1 + n / c) for t, c in df.items()}
 
+    @cached_property
+    def _all_text(self) -> str:
+        return "\n".join(p.text for p in self.provisions)
+
+    def longest_quoted(self, question: str, min_chars: int = 4) -> str:
+        """The longest piece of the question (≥ min_chars) printed verbatim in some provision."""
+        q = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z+]", "|", question)
+        for size in range(len(q), min_chars - 1, -1):
+            for start in range(len(q) - size + 1):
+                piece = q[start : start + size]
+                if "|" not in piece and piece in self._all_text:
+                    return piece
+        return ""
+
     def in_scope(self, doc_ids: Sequence[str]) -> list[Provision]:
         if not doc_ids:
             return list(self.provisions)

@@ -59,11 +59,12 @@ class GroundedAnswers:
             return refuse(query, t.REFUSAL)
         # Across documents each one is judged on its own, not against another document's best.
         several = len(query.doc_ids) > 1 or query.intent is Intent.LOCATE
-        floor = self.min_support if several else max(self.min_support, best - 0.15)
-        phrase = "".join(terms)
+        floor = self.min_support if several else max(self.min_support, best - 0.05)
+        phrase = self.corpus.longest_quoted(query.question) or "".join(terms)
 
         def rank(c: Support) -> tuple[bool, bool, float]:
-            # The question's words as one phrase ("碳排放统计核算体系"), then all of them, then weight.
+            # The question's longest run of words printed in the documents ("全国碳排放权交易市场"), then
+            # all its words, then weight.
             text = c.provision.text
             return (phrase not in text, not all(x in text for x in terms), -c.score)
 
