@@ -24,7 +24,9 @@ class FakeQA:
     def __init__(self) -> None:
         by_key = {(p.doc_id, p.key): p for p in (P1, P2)}
         self.index = SimpleNamespace(index_id="fake", provision=lambda d, k: by_key.get((d, k)))
-        self.corpus = SimpleNamespace(registry=SimpleNamespace(canonical=lambda n: n))
+        self.corpus = SimpleNamespace(
+            registry=SimpleNamespace(canonical=lambda n: n, find_mentions=lambda _text: [])
+        )
         self.asked: list[tuple[str, Any]] = []
 
     def ensure_index(self) -> None:
