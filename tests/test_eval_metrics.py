@@ -176,5 +176,8 @@ def test_department_contradiction() -> None:
     attributed = {"市发改委", "市财政局"}
     assert metrics.department_contradiction("绿色金融由市教育局牵头。", attributed, find) == 1.0
     assert metrics.department_contradiction("市发改委牵头，市财政局配合。", attributed, find) == 0.0
-    assert metrics.department_contradiction("文件没有点名市教育局牵头的任务。", attributed, find) is None
+    assert (
+        metrics.department_contradiction("文件没有点名市教育局牵头的任务。", attributed, find)
+        is None
+    )
     assert metrics.department_contradiction("绿色金融很重要。", attributed, find) is None
