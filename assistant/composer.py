@@ -84,8 +84,9 @@ class Composer:
             if self._asks_about_annex(query):
                 # The annex table names one responsible-department column, no lead/co split.
                 rows = led + joined
-                lines.append(f"**{department}负责的专项方案（附件分工表，{len(rows)}项）**")
-                lines.extend(f"{i}. {heading(self.corpus, p)}" for i, p in enumerate(rows, 1))
+                lines += self._numbered(
+                    f"{department}负责的专项方案（附件分工表，{len(rows)}项）", rows
+                )
                 citations.extend(cite(p, attribution_sentence(p)) for p in rows)
                 if rows:
                     lead_names.append(department)
@@ -93,14 +94,14 @@ class Composer:
                     lines.append(t.NO_DEPARTMENT_TASKS.format(department=department, role="负责"))
                 continue
             if query.role is not Role.CO:
-                lines.append(f"**{department}牵头的任务（{len(led)}项）**")
-                lines.extend(f"{i}. {heading(self.corpus, p)}" for i, p in enumerate(led, 1))
+                lines += self._numbered(f"{department}牵头的任务（{len(led)}项）", led)
                 listed += led
                 if led:
                     lead_names.append(department)
             if query.role is not Role.LEAD:
-                lines.append(f"**{department}按职责分工参与（配合）的任务（{len(joined)}项）**")
-                lines.extend(f"{i}. {heading(self.corpus, p)}" for i, p in enumerate(joined, 1))
+                lines += self._numbered(
+                    f"{department}按职责分工参与（配合）的任务（{len(joined)}项）", joined
+                )
                 listed += joined
                 if joined:
                     co_names.append(department)
@@ -116,6 +117,12 @@ class Composer:
             departments=Departments(lead=tuple(lead_names), co=tuple(co_names)),
             intent=query.intent.value,
         )
+
+    def _numbered(self, title: str, provisions: Sequence[Provision]) -> list[str]:
+        return [
+            f"**{title}**",
+            *(f"{i}. {heading(self.corpus, p)}" for i, p in enumerate(provisions, 1)),
+        ]
 
     def _tasks_of(self, department: str, query: Query) -> tuple[list[Provision], list[Provision]]:
         """Tasks the department leads and tasks it joins; annex rows instead of tasks when the

@@ -11,6 +11,7 @@ from typing import TypedDict
 from assistant.understand import Intent, Query
 
 PRONOUN_RE = re.compile(r"它|该部门|这个部门|这个单位|该单位|他们|她|他|这家|那个部门|此部门")
+MAX_TURNS = 3  # earlier user turns a follow-up is resolved against
 GENERIC_RE = re.compile(r"^(各|市各|市有关|有关)|人民政府$")
 ALSO_RE = re.compile(r"还|另外|其他|其它|别的")
 THIS_RE = re.compile(
@@ -53,6 +54,11 @@ def resolve(
     user_turns = [i for i, t in enumerate(history) if t["role"] == "user"]
     if not user_turns:
         return current
+    if len(user_turns) > MAX_TURNS:
+        # Each earlier turn is resolved again (and "这些" re-answers it): a long chat keeps only
+        # the turns a follow-up can still refer to.
+        history = history[user_turns[-MAX_TURNS] :]
+        user_turns = [i for i, t in enumerate(history) if t["role"] == "user"]
     last = user_turns[-1]
     previous = resolve(
         history[last]["content"],

@@ -58,9 +58,7 @@ def _best_titles(
     clearly — and those shared words."""
     scores: dict[str, tuple[float, list[str]]] = {}
     for doc_id in doc_ids:
-        meta = corpus.by_ref.get((doc_id, "meta"))
-        block = corpus.doc_title(doc_id) + (meta.text[:200] if meta else "")
-        words = set(content_tokens(block))
+        words = corpus.title_words[doc_id]
         common = [t for t in terms if t in words]
         specific = [t for t in common if t not in GENERIC_TITLE_WORDS]
         if specific and (not strict or len(common) >= 2):

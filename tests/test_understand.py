@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.numerals import article_numbers, chinese_to_int
-from assistant.understand import Intent, Role, understand
+from assistant.understand import Intent, Query, Role, understand
 
 DEPARTMENTS = ("市住建局", "市发改委", "市碳达峰碳中和工作领导小组办公室")
 
@@ -87,3 +87,26 @@ def test_colloquial_words_are_expanded() -> None:
         understand("哪个部门牵头绿色金融？", find_departments=_find).text
         == "哪个部门牵头绿色金融？"
     )
+
+
+def test_long_chats_resolve_only_the_recent_turns() -> None:
+    from assistant.followup import MAX_TURNS, Turn, resolve
+
+    parsed: list[str] = []
+
+    def parse(text: str) -> Query:
+        parsed.append(text)
+        return understand(text, find_departments=_find)
+
+    history: list[Turn] = []
+    for n in range(10):
+        history += [
+            Turn(role="user", content=f"第{n + 1}条由谁牵头？"),
+            Turn(role="assistant", content="……"),
+        ]
+    q = resolve(
+        "第二十条呢？", history, understand=parse, find_departments=_find, keys_of=lambda _q: ()
+    )
+    assert q.articles == (20,)
+    assert q.intent is Intent.WHO_LEADS
+    assert len(parsed) == MAX_TURNS + 1
