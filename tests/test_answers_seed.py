@@ -4,7 +4,6 @@ answers, refusals, follow-ups and the JSON contract."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -169,10 +168,6 @@ def test_json_contract(qa: PolicyQA) -> None:
     assert data["citations"][0]["label"] == "第28条"
     assert set(data["timings_ms"]) >= {"retrieve", "answer", "total"}
     assert all(set(r) == {"doc_id", "key", "score"} for r in data["retrieved"])
-
-
-def test_index_path_is_the_one_configured(qa: PolicyQA) -> None:
-    assert Path(qa.settings.index).exists()
 
 
 @pytest.mark.parametrize(
