@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer import Answer
-from assistant.followup import Turn
-from assistant.index import IngestReport
+from assistant.index.store import IngestReport
+from assistant.index.tables import document_to_dict, provision_to_dict
 from assistant.service import PolicyQA
 from assistant.settings import Settings
-from assistant.tables import document_to_dict, provision_to_dict
+from assistant.understand.followup import Turn
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,16 +12,16 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.answer import Answer, Retrieved
-from assistant.composer import Composer
-from assistant.corpus import CorpusView
-from assistant.followup import Turn, resolve
-from assistant.index import Index, IngestReport
-from assistant.retrieve import Hit, hybrid_search
-from assistant.scope import Scope, document_scope, is_naming_word
+from assistant.compose.composer import Composer
+from assistant.compose.templates import EMPTY_INDEX
+from assistant.index.corpus import CorpusView
+from assistant.index.retrieve import Hit, hybrid_search
+from assistant.index.store import Index, IngestReport
 from assistant.settings import Settings
-from assistant.support import content_tokens
-from assistant.templates import EMPTY_INDEX
-from assistant.understand import Intent, Query, understand
+from assistant.understand.followup import Turn, resolve
+from assistant.understand.intent import Intent, Query, understand
+from assistant.understand.scope import Scope, document_scope, is_naming_word
+from assistant.understand.terms import content_tokens
 from ingest.departments import DepartmentRegistry
 from ingest.model import Document, Provision
 
@@ -105,8 +105,8 @@ class PolicyQA:
         if name == "composer":
             return composer
         if name in ("local", "openai"):
-            from assistant.chat_chain import local_factory, openai_factory  # noqa: PLC0415
-            from assistant.llm_backend import LLMBackend  # noqa: PLC0415
+            from assistant.llm.backend import LLMBackend  # noqa: PLC0415
+            from assistant.llm.chain import local_factory, openai_factory  # noqa: PLC0415
 
             factory = local_factory if name == "local" else openai_factory
             return LLMBackend(name, factory(self.settings), self.corpus, composer)

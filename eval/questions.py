@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.followup import Turn as ChatTurn
+from assistant.understand.followup import Turn as ChatTurn
 
 log = logging.getLogger(__name__)
 

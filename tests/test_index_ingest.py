@@ -9,8 +9,8 @@ import pytest
 from chromadb.api.types import DefaultEmbeddingFunction
 from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
-from assistant.embeddings import KeywordEmbeddings
-from assistant.index import Index, expand_paths
+from assistant.index.embeddings import KeywordEmbeddings
+from assistant.index.store import Index, expand_paths
 from assistant.settings import Settings
 from ingest.model import Document, ParsedDocument, Provision, Responsibility
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.keyword import KeywordIndex
+from assistant.index.keyword import KeywordIndex
 from ingest.model import Chunk
 
 CHUNKS = [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.tables import (
+from assistant.index.tables import (
     ManifestEntry,
     Tables,
     atomic_write_text,

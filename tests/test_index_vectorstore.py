@@ -13,8 +13,8 @@ import chromadb
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
+from assistant.index.chroma import ChromaStore, make_client
 from assistant.settings import Settings
-from assistant.vectorstore import ChromaStore, make_client
 from ingest.model import Chunk
 
 CHROMA = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "chroma"
@@ -132,7 +132,7 @@ def test_delete_doc_and_ids(new_store: StoreFactory) -> None:
 
 
 def test_metadata_and_langchain_adapter(new_store: StoreFactory) -> None:
-    from assistant.embeddings import KeywordEmbeddings
+    from assistant.index.embeddings import KeywordEmbeddings
 
     store = new_store()
     store.upsert([A1, A2, B1], VECTORS)

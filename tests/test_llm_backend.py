@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant import local_model, prompts
 from assistant.answer import Answer
-from assistant.fakes import ScriptedChatModel
-from assistant.llm_backend import LLMBackend
-from assistant.templates import REFUSAL
+from assistant.compose.templates import REFUSAL
+from assistant.llm import local_model, prompts
+from assistant.llm.backend import LLMBackend
+from tests.fakes import ScriptedChatModel
 from tests.llm_fixtures import (
     DOC,
     OFFICE,

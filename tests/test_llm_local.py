@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.answer import Answer
-from assistant.chat_chain import LOCAL_API_KEY, chat_model
-from assistant.local_server import MODEL_ALIAS, stop_shared_server
+from assistant.llm.chain import LOCAL_API_KEY, chat_model
+from assistant.llm.local_server import MODEL_ALIAS, stop_shared_server
 from assistant.service import PolicyQA
 from assistant.settings import LLMSettings, Settings
 from tests.conftest import SEED
@@ -62,7 +62,7 @@ def test_who_leads_departments_equal_the_table(qa: PolicyQA) -> None:
 
 def test_chat_openai_against_the_local_server(qa: PolicyQA) -> None:
     qa.backend("local")  # the server is the process-wide one the backend started
-    from assistant.local_server import _instance
+    from assistant.llm.local_server import _instance
 
     assert _instance is not None and _instance.base_url.startswith("http://127.0.0.1:")
     model = chat_model(

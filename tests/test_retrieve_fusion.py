@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import KeywordEmbeddings
-from assistant.index import Index, Scored
-from assistant.retrieve import Hit, PolicyRetriever, fuse, hybrid_search
+from assistant.index.embeddings import KeywordEmbeddings
+from assistant.index.retrieve import Hit, PolicyRetriever, fuse, hybrid_search
+from assistant.index.store import Index, Scored
 from assistant.settings import Settings
 from ingest.model import Document, ParsedDocument, Provision, Responsibility
 
@@ -64,7 +64,7 @@ def index(tmp_path: Path) -> Index:
 
 
 def test_hybrid_search_ranks_and_provenance(index: Index, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.DEBUG, logger="assistant.retrieve"):
+    with caplog.at_level(logging.DEBUG, logger="assistant.index.retrieve"):
         hits = hybrid_search(index, "锅炉", k=3)
     assert all(isinstance(h, Hit) for h in hits)
     assert [h.provision.key for h in hits][:2] == ["2", "4"]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.index import Index
-from assistant.retrieve import hybrid_search
+from assistant.index.retrieve import hybrid_search
+from assistant.index.store import Index
 from assistant.settings import Settings
 from ingest.chunk import chunk_provisions
 from tests.conftest import SEED

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.numerals import article_numbers, chinese_to_int
-from assistant.understand import Intent, Query, Role, understand
+from assistant.understand.intent import Intent, Query, Role, understand
+from assistant.understand.numerals import article_numbers, chinese_to_int
 
 DEPARTMENTS = ("市住建局", "市发改委", "市碳达峰碳中和工作领导小组办公室")
 
@@ -90,7 +90,7 @@ def test_colloquial_words_are_expanded() -> None:
 
 
 def test_long_chats_resolve_only_the_recent_turns() -> None:
-    from assistant.followup import MAX_TURNS, Turn, resolve
+    from assistant.understand.followup import MAX_TURNS, Turn, resolve
 
     parsed: list[str] = []
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assistant import prompts
 from assistant.answer import Answer
-from assistant.templates import REFUSAL
-from assistant.verify import verify
+from assistant.compose.templates import REFUSAL
+from assistant.llm import prompts
+from assistant.llm.verify import verify
 from tests.llm_fixtures import DOC, OFFICE, composer, context, hits, query, seed_corpus
 
 BOILER = "能不能新建燃煤供热锅炉？"

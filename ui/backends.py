@@ -26,7 +26,7 @@ def local_available(settings: Settings) -> bool:
     if find_spec("xllamacpp") is None:
         return False
     try:
-        from assistant import local_model  # noqa: PLC0415 - absent in older checkouts
+        from assistant.llm import local_model  # noqa: PLC0415 - absent in older checkouts
     except ImportError:
         return False
     if settings.llm_gguf is not None:

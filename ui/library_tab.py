@@ -11,7 +11,7 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.index import IngestReport
+from assistant.index.store import IngestReport
 from assistant.service import PolicyQA
 from ui.format import esc
 from ui.tables import LIBRARY_COLUMNS, library_rows

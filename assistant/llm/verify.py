@@ -10,14 +10,15 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from assistant import prompts as pr
 from assistant.answer import Answer, Citation
-from assistant.context import Context, Source
-from assistant.corpus import CorpusView, sentences
-from assistant.numerals import ARTICLE_RE, article_numbers
-from assistant.support import content_tokens, support
-from assistant.templates import NO_LEAD_NOTE, REFUSAL
-from assistant.understand import Intent, Query, Role
+from assistant.compose.templates import NO_LEAD_NOTE, REFUSAL
+from assistant.index.corpus import CorpusView, sentences
+from assistant.index.support import support
+from assistant.llm import prompts as pr
+from assistant.llm.context import Context, Source
+from assistant.understand.intent import Intent, Query, Role
+from assistant.understand.numerals import ARTICLE_RE, article_numbers
+from assistant.understand.terms import content_tokens
 from ingest.model import Provision
 from ingest.segment import tokenize
 

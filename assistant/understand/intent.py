@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from assistant.numerals import article_numbers
-from assistant.synonyms import expand
+from assistant.understand.numerals import article_numbers
+from assistant.understand.synonyms import expand
 
 
 class Intent(StrEnum):

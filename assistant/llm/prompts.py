@@ -3,7 +3,7 @@ place so tests can name them."""
 
 from __future__ import annotations
 
-from assistant.templates import REFUSAL
+from assistant.compose.templates import REFUSAL
 
 SYSTEM = f"""你是政策问答助手，只依据“资料”中的政策原文回答。
 规则：

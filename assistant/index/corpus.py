@@ -55,17 +55,14 @@ class CorpusView:
         return {t: math.log(1 + n / c) for t, c in df.items()}
 
     @cached_property
-    def title_words(self) -> dict[str, frozenset[str]]:
-        """Content words of each document's title and title block, computed once (scope detection
-        reads them for every question)."""
-        from assistant.support import content_tokens  # noqa: PLC0415 - support imports this module
-
-        words: dict[str, frozenset[str]] = {}
+    def title_blocks(self) -> dict[str, str]:
+        """Each document's title and the start of its title block, built once (scope detection reads
+        them for every question)."""
+        blocks: dict[str, str] = {}
         for d in self.documents:
             meta = self.by_ref.get((d.doc_id, "meta"))
-            block = d.title + (meta.text[:200] if meta else "")
-            words[d.doc_id] = frozenset(content_tokens(block))
-        return words
+            blocks[d.doc_id] = d.title + (meta.text[:200] if meta else "")
+        return blocks
 
     @cached_property
     def _all_text(self) -> str:

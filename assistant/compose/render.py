@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.answer import Citation
-from assistant.corpus import CorpusView, sentences
+from assistant.index.corpus import CorpusView, sentences
 from ingest.model import Provision
 
 

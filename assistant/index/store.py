@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.embeddings import embedding_id, make_embeddings, model_id_of
-from assistant.keyword import KeywordIndex, Tokenizer
-from assistant.tables import ManifestEntry, Tables
-from assistant.vectorstore import ChromaStore, StoreHit, VectorStore
+from assistant.index.chroma import ChromaStore, StoreHit, VectorStore
+from assistant.index.embeddings import embedding_id, make_embeddings, model_id_of
+from assistant.index.keyword import KeywordIndex, Tokenizer
+from assistant.index.tables import ManifestEntry, Tables
 from ingest.chunk import chunk_provisions
 from ingest.errors import IngestError
 from ingest.model import Chunk, Document, ParsedDocument, Provision

@@ -12,7 +12,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.index import Index, Scored
+from assistant.index.store import Index, Scored
 from ingest.model import Provision
 
 log = logging.getLogger(__name__)

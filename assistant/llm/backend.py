@@ -10,15 +10,15 @@ from dataclasses import replace
 
 from langchain_core.runnables import Runnable
 
-from assistant import prompts as pr
 from assistant.answer import Answer
-from assistant.chat_chain import ChatModelFactory, build_chain
-from assistant.composer import Composer
-from assistant.context import Context, build_context, select_provisions
-from assistant.corpus import CorpusView
-from assistant.retrieve import Hit
-from assistant.understand import Intent, Query
-from assistant.verify import verify
+from assistant.compose.composer import Composer
+from assistant.index.corpus import CorpusView
+from assistant.index.retrieve import Hit
+from assistant.llm import prompts as pr
+from assistant.llm.chain import ChatModelFactory, build_chain
+from assistant.llm.context import Context, build_context, select_provisions
+from assistant.llm.verify import verify
+from assistant.understand.intent import Intent, Query
 from ingest.model import Provision
 
 log = logging.getLogger(__name__)

@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant import templates as t
 from assistant.answer import Answer, Citation, Departments
-from assistant.corpus import CorpusView, sentences
-from assistant.grounded import GroundedAnswers, refuse
-from assistant.render import attribution_sentence, cite, heading, join
-from assistant.retrieve import Hit
-from assistant.support import content_tokens, query_terms, support
-from assistant.understand import Intent, Query, Role
+from assistant.compose import templates as t
+from assistant.compose.grounded import GroundedAnswers, refuse
+from assistant.compose.render import attribution_sentence, cite, heading, join
+from assistant.index.corpus import CorpusView, sentences
+from assistant.index.retrieve import Hit
+from assistant.index.support import support
+from assistant.understand.intent import Intent, Query, Role
+from assistant.understand.terms import content_tokens, query_terms
 from ingest.model import Provision, ProvisionKind
 
 ANNEX_WORDS = re.compile(r"专项|方案|附件|分工表|政策体系|规划")

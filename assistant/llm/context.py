@@ -8,9 +8,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.corpus import CorpusView, sentences
-from assistant.retrieve import Hit
-from assistant.support import content_tokens, support
+from assistant.index.corpus import CorpusView, sentences
+from assistant.index.retrieve import Hit
+from assistant.index.support import support
+from assistant.understand.terms import content_tokens
 from ingest.model import Provision, ProvisionKind
 
 # Implementers (各县级市（区）人民政府 …) are shown only when the question is about them.

@@ -12,7 +12,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import Field
 
-from assistant.chat_chain import ChatModelFactory
+from assistant.llm.chain import ChatModelFactory
 
 
 class ScriptedChatModel(GenericFakeChatModel):

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from assistant.corpus import CorpusView
-from assistant.support import content_tokens
-from assistant.understand import PLACES
+from assistant.index.corpus import CorpusView
+from assistant.understand.intent import PLACES
+from assistant.understand.terms import content_tokens
 
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号")
 GENERIC_TITLE_WORDS = frozenset({"实施", "意见", "方案", "通知", "关于", "工作", "计划", "行动"})
@@ -58,7 +59,7 @@ def _best_titles(
     clearly — and those shared words."""
     scores: dict[str, tuple[float, list[str]]] = {}
     for doc_id in doc_ids:
-        words = corpus.title_words[doc_id]
+        words = _block_words(corpus.title_blocks[doc_id])
         common = [t for t in terms if t in words]
         specific = [t for t in common if t not in GENERIC_TITLE_WORDS]
         if specific and (not strict or len(common) >= 2):
@@ -68,6 +69,12 @@ def _best_titles(
     best = max(w for w, _ in scores.values())
     chosen = [d for d, (w, _) in scores.items() if w >= best - 1e-9]
     return chosen, sorted({t for d in chosen for t in scores[d][1]})
+
+
+@lru_cache(maxsize=8192)
+def _block_words(block: str) -> frozenset[str]:
+    """Content words of a title block; cached by its text, so each document's block is tokenised once."""
+    return frozenset(content_tokens(block))
 
 
 # Cities and districts of the seed and the municipal documents, beside the provinces in PLACES.

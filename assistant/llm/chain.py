@@ -13,7 +13,7 @@ from langchain_core.runnables import Runnable
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from assistant import prompts
+from assistant.llm import prompts
 from assistant.settings import Settings
 
 ChatModelFactory = Callable[[], BaseChatModel]
@@ -68,8 +68,8 @@ def local_factory(settings: Settings) -> ChatModelFactory:
     """The bundled GGUF (or POLICYQA_LLM_GGUF) served by xllamacpp on 127.0.0.1 (started lazily)."""
 
     def make() -> BaseChatModel:
-        from assistant.local_model import resolve_gguf  # noqa: PLC0415 - only for `local`
-        from assistant.local_server import MODEL_ALIAS, ServerConfig, shared_server  # noqa: PLC0415
+        from assistant.llm.local_model import resolve_gguf  # noqa: PLC0415 - only for `local`
+        from assistant.llm.local_server import MODEL_ALIAS, ServerConfig, shared_server  # noqa: PLC0415
 
         gguf = resolve_gguf(settings.index, settings.llm_gguf)
         llm = settings.llm

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TypedDict
 
-from assistant.understand import Intent, Query
+from assistant.understand.intent import Intent, Query
 
 PRONOUN_RE = re.compile(r"它|该部门|这个部门|这个单位|该单位|他们|她|他|这家|那个部门|此部门")
 MAX_TURNS = 3  # earlier user turns a follow-up is resolved against

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant import templates as t
 from assistant.answer import Answer, Citation
-from assistant.corpus import CorpusView, sentences
-from assistant.render import cite, heading, who
-from assistant.retrieve import Hit
-from assistant.support import TITLE_WORDS, Support, content_tokens, query_terms, support
-from assistant.understand import Intent, Query
+from assistant.compose import templates as t
+from assistant.compose.render import cite, heading, who
+from assistant.index.corpus import CorpusView, sentences
+from assistant.index.retrieve import Hit
+from assistant.index.support import Support, support
+from assistant.understand.intent import Intent, Query
+from assistant.understand.terms import TITLE_WORDS, content_tokens, query_terms
 from ingest.model import Provision, ProvisionKind
 
 AMOUNT_IN_TEXT = re.compile(

@@ -1,15 +1,12 @@
-"""How well a provision or a sentence supports a question: idf-weighted overlap of jieba tokens."""
+"""The words a question is about: jieba tokens less the words that only say what kind of question it is,
+and less the words that only named the documents."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 
-from assistant.corpus import CorpusView, sentences
-from assistant.synonyms import colloquial_words
-from assistant.understand import Query
-from ingest.model import Provision
+from assistant.understand.intent import Query
+from assistant.understand.synonyms import colloquial_words
 from ingest.segment import tokenize
 
 COUNTED = re.compile(r"^[一二三四五六七八九十两几\d]+[条项个点类种大]$")
@@ -29,13 +26,6 @@ QUESTION_WORDS = frozenset(
 )
 # Kept when matching a question to chapter and section titles ("主要任务分成哪几个方面？").
 TITLE_WORDS = frozenset({"主要", "任务", "工作", "政策"})
-
-
-@dataclass(frozen=True, slots=True)
-class Support:
-    provision: Provision
-    score: float  # share of the question's weight found in the provision, 0..1
-    sentences: tuple[str, ...]  # best sentences, verbatim, best first
 
 
 def content_tokens(question: str, keep: frozenset[str] = frozenset()) -> list[str]:
@@ -67,34 +57,3 @@ def query_terms(query: Query) -> list[str]:
     asked = [t for t in terms if not any(w in t for w in query.scope_words)]
     # "广东和苏州的绿色金融任务分别由谁牵头？": the title words are also the subject.
     return asked or terms
-
-
-@lru_cache(maxsize=50_000)
-def token_set(text: str) -> frozenset[str]:
-    """Tokens of a sentence or paragraph; provisions are few and questions repeat them, so cached."""
-    return frozenset(tokenize(text))
-
-
-def support(
-    corpus: CorpusView, provision: Provision, terms: list[str], max_sentences: int
-) -> Support:
-    if not terms:
-        return Support(provision, 0.0, ())
-    have = corpus.tokens.get((provision.doc_id, provision.key), frozenset())
-    total = corpus.weight(terms)
-    score = corpus.weight(t for t in terms if t in have) / total if total else 0.0
-    ranked: list[tuple[float, float, int, str]] = []
-    i = 0
-    for paragraph in provision.text.split("\n"):
-        # Paragraphs first, then sentences: "到2025年，…。单位地区生产总值能耗…完成省下达目标任务" answers a
-        # question about 2025 although the year sits in the sentence before.
-        ptoks = token_set(paragraph)
-        pw = corpus.weight(t for t in terms if t in ptoks)
-        for sentence in sentences(paragraph):
-            toks = token_set(sentence)
-            w = corpus.weight(t for t in terms if t in toks)
-            if w > 0:
-                ranked.append((-pw, -w, i, sentence))
-            i += 1
-    ranked.sort()
-    return Support(provision, score, tuple(s for *_, s in ranked[:max_sentences]))

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from assistant.tables import atomic_write_text
-from assistant.vectorstore import StoreHit
+from assistant.index.chroma import StoreHit
+from assistant.index.tables import atomic_write_text
 from ingest.model import Chunk
 from ingest.segment import tokenize
 
