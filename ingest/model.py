@@ -26,21 +26,47 @@ class ProvisionKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Responsibility:
+class Span:
+    """One printed attribution and the text it covers: the characters of the provision's text from
+    the end of the previous attribution (or the provision's start) to the end of this one."""
+
+    start: int
+    end: int
     lead: tuple[str, ...] = ()
     co: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()
     implementers: tuple[str, ...] = ()
     deadline: str | None = None
     raw: str = ""
 
     @property
     def departments(self) -> tuple[str, ...]:
-        """Lead then co, without repeats, in document order."""
-        return tuple(dict.fromkeys(self.lead + self.co))
+        return tuple(dict.fromkeys(self.lead + self.co + self.responsible))
+
+
+@dataclass(frozen=True, slots=True)
+class Responsibility:
+    """Who is responsible for a provision: its spans merged, in document order.
+
+    `responsible` holds a 责任单位 / 责任部门 list that does not say who leads (shown as 责任单位,
+    never as 牵头), unless the document states a convention such as "列首位的为牵头单位"."""
+
+    lead: tuple[str, ...] = ()
+    co: tuple[str, ...] = ()
+    implementers: tuple[str, ...] = ()
+    deadline: str | None = None
+    raw: str = ""
+    responsible: tuple[str, ...] = ()
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """Lead, co, then responsible units, without repeats, in document order."""
+        return tuple(dict.fromkeys(self.lead + self.co + self.responsible))
 
     @property
     def is_empty(self) -> bool:
-        return not (self.lead or self.co or self.implementers)
+        return not (self.lead or self.co or self.responsible or self.implementers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ingest.model import Document, Level, ParsedDocument, Provision, ProvisionKind, Responsibility
+from ingest.model import (
+    Document,
+    Level,
+    ParsedDocument,
+    Provision,
+    ProvisionKind,
+    Responsibility,
+    Span,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +46,41 @@ def _write_json(path: Path, data: Any) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
+def _span_to_dict(s: Span) -> dict[str, Any]:
+    return {
+        "start": s.start,
+        "end": s.end,
+        "lead": list(s.lead),
+        "co": list(s.co),
+        "responsible": list(s.responsible),
+        "implementers": list(s.implementers),
+        "deadline": s.deadline,
+        "raw": s.raw,
+    }
+
+
+def _span_from_dict(d: dict[str, Any]) -> Span:
+    return Span(
+        start=int(d["start"]),
+        end=int(d["end"]),
+        lead=tuple(d.get("lead", ())),
+        co=tuple(d.get("co", ())),
+        responsible=tuple(d.get("responsible", ())),
+        implementers=tuple(d.get("implementers", ())),
+        deadline=d.get("deadline"),
+        raw=d.get("raw", ""),
+    )
+
+
 def responsibility_to_dict(r: Responsibility) -> dict[str, Any]:
     return {
         "lead": list(r.lead),
         "co": list(r.co),
+        "responsible": list(r.responsible),
         "implementers": list(r.implementers),
         "deadline": r.deadline,
         "raw": r.raw,
+        "spans": [_span_to_dict(s) for s in r.spans],
     }
 
 
@@ -55,6 +91,8 @@ def responsibility_from_dict(d: dict[str, Any]) -> Responsibility:
         implementers=tuple(d.get("implementers", ())),
         deadline=d.get("deadline"),
         raw=d.get("raw", ""),
+        responsible=tuple(d.get("responsible", ())),
+        spans=tuple(_span_from_dict(s) for s in d.get("spans", ())),
     )
 
 
