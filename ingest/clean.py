@@ -122,6 +122,13 @@ def normalise_line(line: str) -> str:
     return _SPACE_RUN.sub("", line)
 
 
+# A figure wrapped onto the next line inside a sentence ("达到\n1.5万吨", "13.67万吨、\n0.69万吨"): the
+# line before does not end a sentence and the number is no heading.
+_WRAPPED_FIGURE = re.compile(
+    r"^\d+(?:[.．]\d+)?\s*(?:%|％|万|亿|吨|千瓦|个|家|项|公里|平方|立方|元|倍|年)"
+)
+
+
 def _ends_sentence(text: str) -> bool:
     last = text[-1]
     if last in _TERMINAL:
@@ -174,7 +181,8 @@ def clean_report(text: str) -> CleanedText:
         if not para.strip():
             gap = True
             continue
-        if merged and gap and _continues(merged[-1], para):
+        wrapped = merged and not gap and _WRAPPED_FIGURE.match(para)
+        if merged and (gap or wrapped) and _continues(merged[-1], para):
             merged[-1] = _join(merged[-1], para, dropped)
         elif merged and _is_attribution(merged[-1], para):
             merged[-1] += para

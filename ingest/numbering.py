@@ -39,7 +39,8 @@ class Style(IntEnum):
     CN = 2  # 一、
     PAREN_CN = 3  # （一）
     ARABIC = 4  # 1. / 1． / 1、
-    TIAO = 5  # 第一条
+    PAREN_ARABIC = 5  # （1）
+    TIAO = 6  # 第一条
 
 
 _PATTERNS: tuple[tuple[Style, re.Pattern[str]], ...] = (
@@ -49,7 +50,11 @@ _PATTERNS: tuple[tuple[Style, re.Pattern[str]], ...] = (
     (Style.CN, re.compile(rf"^(({CN_NUM})、)\s*(.*)$")),
     (Style.PAREN_CN, re.compile(rf"^(（({CN_NUM})）)\s*(.*)$")),
     (Style.ARABIC, re.compile(r"^((\d{1,3})(?:[.．、](?!\d)))\s*(.*)$")),
+    (Style.PAREN_ARABIC, re.compile(r"^(（(\d{1,2})）)\s*(.*)$")),
 )
+# "7.100个示范项目": an item number glued to a figure. Only the context tells it from a figure wrapped
+# onto a new line ("达到\n1.5万吨"): see structure.py.
+GLUED_ARABIC = re.compile(r"^((\d{1,3})[.．])(?=\d)(.*)$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,11 @@ from pathlib import Path
 
 from ingest.clean import clean
 from ingest.errors import IngestError
+from ingest.ids import doc_id_for
+from ingest.limits import check_provisions, check_text
 from ingest.metadata import extract_metadata
 from ingest.model import ParsedDocument
-from ingest.reader import read_text
+from ingest.reader import decode_file, read_bytes
 from ingest.structure import parse_structure_report
 
 logger = logging.getLogger(__name__)
@@ -20,13 +22,17 @@ logger = logging.getLogger(__name__)
 def parse_text(
     doc_id: str, text: str, source_path: str = "", sha256: str = "", notes: tuple[str, ...] = ()
 ) -> ParsedDocument:
-    """Parse already-decoded text (tests, and files after reading)."""
+    """Parse already-decoded text (tests, and files after reading); text beyond the limits of
+    `ingest.limits` is refused before it is parsed."""
+    where = source_path or doc_id
+    check_text(where, text)
     cleaned = clean(text)
     if not cleaned.strip():
-        raise IngestError(source_path or doc_id, "文件为空（没有可读的文字）")
+        raise IngestError(where, "文件为空（没有可读的文字）")
     digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     document = extract_metadata(doc_id, cleaned, source_path=source_path, sha256=digest)
     structure = parse_structure_report(doc_id, cleaned)
+    check_provisions(where, structure.provisions)
     warnings = (*notes, *structure.warnings)
     for warning in warnings:
         logger.info("%s: %s", doc_id, warning)
@@ -34,11 +40,22 @@ def parse_text(
 
 
 def parse_file(path: Path | str) -> ParsedDocument:
-    """Parse one file; raises IngestError (with the file name) when it cannot be read."""
+    """Parse one file under its doc_id (`ingest.ids.doc_id_for`); raises IngestError (in Chinese,
+    naming the file) when it cannot be read or parsed, whatever went wrong inside."""
     path = Path(path)
-    decoded = read_text(path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return parse_text(path.stem, decoded.text, str(path), digest, decoded.notes)
+    data = read_bytes(path)  # read once: the hash is of the bytes that were parsed
+    try:
+        decoded = decode_file(path, data)
+        digest = hashlib.sha256(data).hexdigest()
+        return parse_text(doc_id_for(path), decoded.text, str(path), digest, decoded.notes)
+    except IngestError:
+        raise
+    except Exception as exc:  # a parser defect must not surface as a traceback to the user
+        logger.info("parsing %s failed: %s: %s", path, type(exc).__name__, exc)
+        logger.debug("parser traceback for %s", path, exc_info=True)
+        raise IngestError(
+            path, "解析时出错（程序内部错误），未导入；请把这个文件反馈给维护人员"
+        ) from exc
 
 
 @lru_cache(maxsize=1)

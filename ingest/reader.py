@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import io
 import logging
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from ingest.errors import IngestError
+from ingest.limits import MAX_DOCX_XML_BYTES
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +25,19 @@ _W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MIN_CJK_SHARE = 0.6
 MAX_MIXED_SHARE = 0.2
 GB18030_NOTE = "按 GB18030 编码读取"
+MIXED_NOTE = "文件混用了 UTF-8 和 GB18030 两种编码，已逐行识别"
+NO_TEXT_LAYER = (
+    "扫描件，需要文字层：PDF 中没有可提取的文字（可能是扫描图片），请先做文字识别（OCR）再导入"
+)
+_OS_PROBLEMS = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.ELOOP: "符号链接循环",
+    errno.EIO: "读取时发生输入输出错误（磁盘或网络盘故障）",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +81,40 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> DecodedText:
         return DecodedText(data.decode("utf-8", errors="strict"), "utf-8")
     except UnicodeDecodeError:
         pass
-    try:
-        text = data.decode("gb18030", errors="strict")
-    except UnicodeDecodeError as exc:
-        raise IngestError(path, "不是文本文件，或编码无法识别（已尝试 UTF-8、GB18030）") from exc
+    text, kinds = _decode_lines(data, path)
     if _cjk_share(text) < MIN_CJK_SHARE or _mixed_share(text) > MAX_MIXED_SHARE:
         raise IngestError(path, "不是文本文件，或编码无法识别（按 GB18030 解码后不像中文）")
+    if "utf-8" in kinds:
+        logger.info("%s mixes UTF-8 and GB18030 lines", path)
+        return DecodedText(text, "utf-8+gb18030", (MIXED_NOTE,))
     logger.info("%s decoded as GB18030", path)
     return DecodedText(text, "gb18030", (GB18030_NOTE,))
+
+
+def _decode_lines(data: bytes, path: str | Path) -> tuple[str, set[str]]:
+    """Each line as UTF-8 where it is valid UTF-8, else as GB18030 (a GB18030 byte sequence never
+    contains a newline byte, so lines split cleanly): a file pasted together from two sources keeps
+    both halves. Returns the text and the encodings of its non-ASCII lines."""
+    out: list[str] = []
+    kinds: set[str] = set()
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            out.append(line.decode("ascii"))
+            continue
+        try:
+            out.append(line.decode("utf-8", errors="strict"))
+            kinds.add("utf-8")
+            continue
+        except UnicodeDecodeError:
+            pass
+        try:
+            out.append(line.decode("gb18030", errors="strict"))
+            kinds.add("gb18030")
+        except UnicodeDecodeError as exc:
+            raise IngestError(
+                path, f"不是文本文件，或编码无法识别（第 {number} 行既不是 UTF-8 也不是 GB18030）"
+            ) from exc
+    return "\n".join(out), kinds
 
 
 def drop_source_comment(text: str) -> str:
@@ -125,10 +167,20 @@ def html_to_text(html: str) -> str:
 def docx_to_text(data: bytes, path: str | Path) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            xml = archive.read("word/document.xml")
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise IngestError(path, "不是有效的 .docx 文件") from exc
-    root = ET.fromstring(xml)
+            info = archive.getinfo("word/document.xml")
+            if info.file_size > MAX_DOCX_XML_BYTES:
+                raise IngestError(path, "Word 文件解压后过大，不像一份政策文件")
+            xml = archive.read(info)
+    except KeyError as exc:
+        raise IngestError(path, "不是有效的 .docx 文件（缺少正文 word/document.xml）") from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise IngestError(path, "不是有效的 .docx 文件（文件已损坏或不完整）") from exc
+    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
+        raise IngestError(path, "不是有效的 .docx 文件（正文含有 XML 实体定义）")
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        raise IngestError(path, "不是有效的 .docx 文件（正文 XML 已损坏）") from exc
     paragraphs: list[str] = []
     for para in root.iter(f"{_W_NS}p"):
         parts: list[str] = []
@@ -141,22 +193,52 @@ def docx_to_text(data: bytes, path: str | Path) -> str:
     return "\n".join(p for p in paragraphs if p.strip())
 
 
-def _pdf_to_text(path: Path) -> str:
+def _pdf_to_text(data: bytes, path: Path) -> str:
     try:
         pypdf = importlib.import_module("pypdf")
     except ImportError as exc:
         raise IngestError(path, "暂不支持 PDF，请先转换为文本") from exc
-    reader = pypdf.PdfReader(str(path))
-    return "\n\n".join(str(page.extract_text() or "") for page in reader.pages)
+    errors = importlib.import_module("pypdf.errors")
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        pages = [str(page.extract_text() or "") for page in reader.pages]
+    except errors.FileNotDecryptedError as exc:
+        raise IngestError(path, "PDF 文件已加密，请先解除密码保护再导入") from exc
+    except (errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError, zlib.error) as exc:
+        # pypdf raises these (and more) for truncated or corrupt files
+        logger.debug("pypdf failed on %s", path, exc_info=True)
+        raise IngestError(path, "PDF 文件已损坏或不完整，无法读取") from exc
+    if not pages:
+        raise IngestError(path, "PDF 文件没有页面")
+    if not any(page.strip() for page in pages):
+        raise IngestError(path, NO_TEXT_LAYER)
+    return "\n\n".join(pages)
+
+
+def _os_problem(exc: OSError) -> str:
+    known = _OS_PROBLEMS.get(exc.errno or 0)
+    return known or f"无法读取（系统错误码 {exc.errno}）"
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes; a missing, unreadable or special path is an IngestError in Chinese."""
+    path = Path(path)
+    if path.is_dir():
+        raise IngestError(path, _OS_PROBLEMS[errno.EISDIR])
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, _os_problem(exc)) from exc
 
 
 def read_text(path: str | Path) -> DecodedText:
     """Read `path` (.txt/.md/.html/.htm/.docx, .pdf with pypdf) into text."""
+    return decode_file(path, read_bytes(path))
+
+
+def decode_file(path: str | Path, data: bytes) -> DecodedText:
+    """The text of a file's bytes, by its suffix."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(path, f"无法读取（{exc.strerror or exc}）") from exc
     suffix = path.suffix.lower()
     if not data:
         raise IngestError(path, "文件为空")
@@ -164,7 +246,7 @@ def read_text(path: str | Path) -> DecodedText:
         text = docx_to_text(data, path)
         decoded = DecodedText(text, "docx")
     elif suffix == ".pdf":
-        decoded = DecodedText(_pdf_to_text(path), "pdf")
+        decoded = DecodedText(_pdf_to_text(data, path), "pdf")
     else:
         decoded = decode_bytes(data, path)
         text = drop_source_comment(decoded.text.replace("\r\n", "\n").replace("\r", "\n"))

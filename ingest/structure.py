@@ -11,9 +11,15 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from ingest.model import Provision, ProvisionKind, Responsibility
-from ingest.numbering import Heading, Style, int_to_cn, match_heading
-from ingest.responsibility import document_wide_implementers, extract_responsibility, split_names
+from ingest.model import Provision, ProvisionKind
+from ingest.numbering import GLUED_ARABIC, Heading, Style, int_to_cn, match_heading
+from ingest.paragraph_tasks import split_paragraph_tasks
+from ingest.responsibility import (
+    document_wide_implementers,
+    extract_responsibility,
+    first_listed_leads,
+)
+from ingest.table_rows import annex_responsibility
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +86,7 @@ def _annex_start(lines: list[str], first_heading: int) -> int:
 
 
 def _kind(style: Style, styles: set[Style]) -> ProvisionKind:
-    if style in (Style.ARABIC, Style.TIAO):
+    if style in (Style.ARABIC, Style.PAREN_ARABIC, Style.TIAO):
         return ProvisionKind.ITEM
     if style is Style.ZHANG or (style is Style.CN and Style.ZHANG not in styles):
         return ProvisionKind.CHAPTER
@@ -102,57 +108,92 @@ def _label(node: _Node, kind: ProvisionKind, continuous: bool) -> str:
     )
     if h.style is Style.PAREN_CN:
         return f"{prefix}（{int_to_cn(h.number)}）"
+    if h.style is Style.PAREN_ARABIC:
+        parent = next(
+            (a for a in reversed(node.ancestors) if a.heading.style is Style.ARABIC), None
+        )
+        if parent is None:
+            return f"{prefix}（{h.number}）"
+        own = f"第{parent.heading.number}条" if continuous else f"{prefix}{parent.heading.number}"
+        return f"{own}（{h.number}）"
     return f"第{h.number}条" if continuous and kind is ProvisionKind.ITEM else f"{prefix}{h.number}"
 
 
-def _body(doc_id: str, lines: list[str]) -> list[Provision]:
+def _glued_heading(line: str, previous: str, last_number: int) -> Heading | None:
+    """ "7.100个示范项目" after a finished sentence, numbered right after item 6, is item 7; the same
+    shape mid-sentence ("达到\n1.5万吨") is a wrapped figure (clean.py joins it)."""
+    m = GLUED_ARABIC.match(line)
+    if not m or not previous or previous[-1] not in "。；！？）":
+        return None
+    number = int(m.group(2))
+    return (
+        Heading(Style.ARABIC, m.group(1), number, m.group(3)) if number == last_number + 1 else None
+    )
+
+
+def _nodes(lines: list[str]) -> list[_Node]:
     nodes: list[_Node] = []
     stack: list[_Node] = []
+    last_arabic = 0
+    previous = ""
     for line in lines:
-        heading = match_heading(line)
+        heading = match_heading(line) or _glued_heading(line, previous, last_arabic)
+        previous = line
         if heading is None:
             if stack:
                 stack[-1].lines.append(line)
             continue
         while stack and stack[-1].heading.style >= heading.style:
             stack.pop()
+        if heading.style is Style.ARABIC:
+            last_arabic = heading.number
+        elif heading.style < Style.ARABIC:
+            last_arabic = 0 if heading.style is Style.PAREN_CN else last_arabic
         title, _ = heading_title(heading.rest)
         node = _Node(heading, title, [heading.rest] if heading.rest.strip() else [], tuple(stack))
         nodes.append(node)
         stack.append(node)
+    return nodes
+
+
+def _body(doc_id: str, lines: list[str]) -> list[Provision]:
+    nodes = _nodes(lines)
     styles = {n.heading.style for n in nodes}
     numbers = [n.heading.number for n in nodes if n.heading.style is Style.ARABIC]
     continuous = all(b > a for a, b in pairwise(numbers))
     out: list[Provision] = []
+    first_leads: int | None = None  # a convention the document states for its unit lists
     for node in nodes:
         kind = _kind(node.heading.style, styles)
         key = ".".join(str(n.heading.number) for n in (*node.ancestors, node))
         text = "\n".join(line for line in node.lines if line.strip())
-        out.append(
-            Provision(
-                doc_id=doc_id,
-                key=key,
-                label=_label(node, kind, continuous),
-                number=node.heading.printed,
-                title=node.title,
-                text=text,
-                path_titles=tuple(a.title for a in node.ancestors),
-                responsibility=extract_responsibility(text),
-                kind=kind,
-            )
+        stated = first_listed_leads(text)
+        first_leads = stated if stated is not None else first_leads
+        provision = Provision(
+            doc_id=doc_id,
+            key=key,
+            label=_label(node, kind, continuous),
+            number=node.heading.printed,
+            title=node.title,
+            text=text,
+            path_titles=tuple(a.title for a in node.ancestors),
+            responsibility=extract_responsibility(text, first_leads),
+            kind=kind,
         )
+        has_children = any(n.ancestors and n.ancestors[-1] is node for n in nodes)
+        out.extend([provision] if has_children else split_paragraph_tasks(provision, first_leads))
     return out
 
 
 def _annex(doc_id: str, lines: list[str]) -> list[Provision]:
-    """One ANNEX provision per table row (tab-separated cells) of an appendix."""
+    """One ANNEX provision per table row (tab-separated cells) of an appendix; the header row says
+    which columns name the task and which the responsible units, in which role."""
     rows = [line for line in lines if "\t" in line]
     names = [line for line in lines[: lines.index(rows[0])] if not _ANNEX_LINE.fullmatch(line)]
     annex_name = names[-1] if names else (_ANNEX_LINE.sub("", lines[0]).strip() or "附件")
     header = rows[0].split("\t")
     has_header = not any(_ROW_NUMBER.match(cell) for cell in header)
     item_col = next((i for i, c in enumerate(header) if re.search("事项|任务|内容|名称", c)), 1)
-    dept_col = next((i for i, c in enumerate(header) if re.search("责任|牵头|部门|单位", c)), -1)
     out: list[Provision] = []
     category, category_name, row_no = 0, "", 0
     for line in rows[1:] if has_header else rows:
@@ -161,7 +202,6 @@ def _annex(doc_id: str, lines: list[str]) -> list[Provision]:
             category, category_name, row_no = category + 1, cells[0].strip(), 0
         category = max(category, 1)
         item = cells[item_col].strip() if item_col < len(cells) else line.strip()
-        dept = cells[dept_col].strip() if -len(cells) <= dept_col < len(cells) else ""
         m = _ROW_NUMBER.match(item)
         row_no = int(m.group(1)) if m else row_no + 1
         title = m.group(2).strip() if m else item
@@ -175,7 +215,7 @@ def _annex(doc_id: str, lines: list[str]) -> list[Provision]:
                 title=title,
                 text=text,
                 path_titles=(f"附件 {annex_name}", *((category_name,) if category_name else ())),
-                responsibility=Responsibility(lead=split_names(dept), raw=dept),
+                responsibility=annex_responsibility(header if has_header else [], cells, text),
                 kind=ProvisionKind.ANNEX,
             )
         )

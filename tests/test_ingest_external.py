@@ -61,9 +61,11 @@ def test_shandong_lead_and_co_units() -> None:
 
 def test_jiangsu_eco_env_departments_and_deadlines() -> None:
     provisions = _parse("jiangsu-eco-env-dept-dual-carbon-work-plan-2021")
-    assert provisions["1.2"].responsibility.lead == ("气候处", "综合处")
+    # 责任部门 names the offices without saying who leads: responsible, never lead.
+    assert provisions["1.2"].responsibility.responsible == ("气候处", "综合处")
+    assert provisions["1.2"].responsibility.lead == ()
     assert provisions["1.2"].responsibility.deadline == "5月底"
-    assert provisions["2.3"].responsibility.lead == ("环评处", "省评估中心", "省环科院")
+    assert provisions["2.3"].responsibility.responsible == ("环评处", "省评估中心", "省环科院")
 
 
 @pytest.mark.parametrize(
@@ -79,5 +81,5 @@ def test_most_tasks_have_departments(stem: str) -> None:
     items = [p for p in _parse(stem).values() if p.kind is ProvisionKind.ITEM]
     if not items:  # the work plan numbers its tasks as sections
         items = [p for p in _parse(stem).values() if p.kind is ProvisionKind.SECTION]
-    attributed = [p for p in items if p.responsibility.lead or p.responsibility.co]
+    attributed = [p for p in items if p.responsibility.departments]
     assert len(attributed) >= 0.6 * len(items)

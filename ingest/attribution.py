@@ -1,0 +1,157 @@
+"""Where a provision prints who is responsible, and the names in such a list.
+
+Structure before words: an attribution is a bracketed group that names a role *and* sits where an
+attribution sits — closing a sentence, a paragraph or the item ("…推进绿色金融。（X牵头，Y配合）"),
+or opening with a label ("（责任单位：…）"); a bracket in mid-sentence ("供冷（热）", "（原则上不低于50%）")
+is text. A labelled line outside brackets ("责任单位：…" at the end of a paragraph) counts too.
+Brackets nest (省发展改革委（能源局）, 各县级市〔区〕), and a bracket may hold several sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.roles import LABEL_RE, ROLE_WORD_RE
+
+OPEN, CLOSE = "（(〔", "）)〕"
+# Brackets that may sit inside a name ("各区人民政府〈含开发区、风景区管委会〉"): never split there.
+NAME_OPEN, NAME_CLOSE = OPEN + "〈<［[", CLOSE + "〉>］]"
+_SENTENCE_END = "。；;！？!?"
+_SPLIT_AT = "、，,；;"
+_AND_BEFORE_BODY = re.compile(r"(?:和|及|以及)(?=各|市|省|国家|县|区|有关|自治区|中央|人民)")
+_BARE_LEVEL = re.compile(r"^各?[市区县州省乡镇]$")
+_GENERIC_TAIL = re.compile(
+    r"(?:等(?:[省市县区]?(?:有关|相关|其他)?(?:部门|单位|机构)?)|(?:按照|根据)?(?:各自)?职责(?:分工)?)$"
+)
+_LEADING = re.compile(r"^(?:由|会同|并|分别|共同|和|及)+")
+# A note printed after a name: "市发改委（各部门按职责分工负责、下同）",
+# "各区人民政府〈含开发区、风景区管委会，以下工作任务均需各区人民政府落实，不再列出〉".
+_TRAILING_NOTE = re.compile(
+    r"[（(〈<][^（）()〈〉<>]*(?:负责|下同|落实|不再列出)[^（）()〈〉<>]*[）)〉>]$"
+)
+_NOT_A_NAME = re.compile(r"等|有关|部门|单位|下同|以下同")
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """One printed attribution: `text[start:end]` is the bracket (or the labelled line)."""
+
+    start: int
+    end: int
+    body: str  # without the outer brackets
+
+
+def bracket_groups(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every top-level bracketed group; an unclosed bracket runs to the line end."""
+    groups: list[tuple[int, int]] = []
+    depth, start = 0, -1
+    for i, ch in enumerate(text):
+        if ch in OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                groups.append((start, i + 1))
+        elif ch == "\n" and depth:
+            depth = 0  # a bracket never spans a paragraph break
+    return groups
+
+
+def _at_sentence_boundary(text: str, start: int, end: int) -> bool:
+    before = text[:start].rstrip(" ")
+    after = text[end:].lstrip(" ")
+    return (
+        not before
+        or before[-1] in _SENTENCE_END + "\n"
+        or not after
+        or after[0] in _SENTENCE_END + "\n，,"
+    )
+
+
+def is_attribution(text: str, start: int, end: int) -> bool:
+    body = text[start + 1 : end - 1]
+    if not ROLE_WORD_RE.search(body):
+        return False
+    return bool(LABEL_RE.match(body.lstrip())) or _at_sentence_boundary(text, start, end)
+
+
+def locate(text: str) -> list[Located]:
+    """Every attribution printed in `text`, in order."""
+    found = [
+        Located(s, e, text[s + 1 : e - 1])
+        for s, e in bracket_groups(text)
+        if is_attribution(text, s, e)
+    ]
+    inside = [(s, e) for s, e in bracket_groups(text)]
+    for m in re.finditer(r"(?:^|(?<=[。；]))\s*(?=" + LABEL_RE.pattern + ")", text, re.M):
+        pos = m.end()
+        if any(s <= pos < e for s, e in inside):
+            continue
+        line_end = text.find("\n", pos)
+        line_end = len(text) if line_end < 0 else line_end
+        found.append(Located(pos, line_end, text[pos:line_end]))
+    return sorted(found, key=lambda x: x.start)
+
+
+def outside_brackets(text: str) -> str:
+    """`text` without its bracketed parts (those that may sit inside names too)."""
+    out: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch in NAME_OPEN:
+            depth += 1
+        elif ch in NAME_CLOSE and depth:
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def top_level_split(text: str, separators: str) -> list[str]:
+    """Split at `separators` outside brackets."""
+    parts: list[str] = []
+    depth, last = 0, 0
+    for i, ch in enumerate(text):
+        if ch in NAME_OPEN:
+            depth += 1
+        elif ch in NAME_CLOSE and depth:
+            depth -= 1
+        elif ch in separators and depth == 0:
+            parts.append(text[last:i])
+            last = i + 1
+    parts.append(text[last:])
+    return parts
+
+
+def clean_name(name: str) -> str:
+    name = _LEADING.sub("", name.strip(" 。，、；;,：:"))
+    if not name.startswith(("各", "市各", "省各")):
+        name = _GENERIC_TAIL.sub("", name)
+    return name.strip(" 。，、；;,：:")
+
+
+def split_names(text: str) -> tuple[str, ...]:
+    """ "市发改委、市住建局等部门" → names as printed. Brackets inside a name stay (省发展改革委（能源局）);
+    a level printed alone joins the next part ("市、区机管局", "各市、州、县人民政府"); 和 splits only
+    between two bodies."""
+    text = _TRAILING_NOTE.sub("", text.strip())
+    pieces: list[str] = []
+    for part in top_level_split(text, _SPLIT_AT):
+        pieces.extend(_AND_BEFORE_BODY.split(part))
+    names: list[str] = []
+    pending = ""
+    for piece in pieces:
+        name = clean_name(piece)
+        if _BARE_LEVEL.match(name):
+            pending += name + "、"
+            continue
+        name = pending + name if name else pending.rstrip("、")
+        pending = ""
+        if name and name not in names and not _NOT_A_NAME.fullmatch(name):
+            names.append(name)
+    if pending and pending.rstrip("、") not in names:
+        names.append(pending.rstrip("、"))
+    return tuple(names)
