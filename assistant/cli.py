@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from assistant.answer import Answer
 from assistant.index.store import IngestReport
@@ -17,20 +18,59 @@ from assistant.service import PolicyQA
 from assistant.settings import Settings
 from assistant.understand.followup import Turn
 
+# Exit codes (README "Reliability"): 0 ok; 1 the command failed, or some of the files it was given
+# could not be ingested (each is named on stderr); 2 usage: a bad argument, option or document id.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. stdout carries only the command's result (with `--json`, only JSON);
+    progress, notices and errors go to stderr, in Chinese, without a traceback unless `-v`."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    _configure_logging(args.verbose)
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
     except ValueError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+        print(f"错误：{safe(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception:  # the user sees one line; -v shows the trace
+        logging.getLogger(__name__).debug("command failed", exc_info=True)
+        print("错误：运行失败（程序内部错误），加 -v 可查看详细信息", file=sys.stderr)
+        return EXIT_FAILED
+
+
+class _Quiet(logging.Formatter):
+    """Log lines without tracebacks: a user sees what failed, `-v` shows where."""
+
+    def formatException(self, ei: Any) -> str:
+        return ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.exc_text = None
+        return super().format(record).rstrip()
+
+
+def _configure_logging(verbose: bool) -> None:
+    """`-v`: every log line with its traceback. Otherwise the libraries' English log lines and
+    warnings stay out of the way: a user reads the CLI's own Chinese messages (a failed file is
+    always reported by name); only critical log lines are shown, without a traceback. Logging
+    that is already set up (a host program, the tests) is left as it is."""
+    if logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    fmt = "%(levelname)s %(name)s: %(message)s"
+    handler.setFormatter(logging.Formatter(fmt) if verbose else _Quiet(fmt))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.CRITICAL, handlers=[handler])
+    logging.captureWarnings(True)
+
+
+def safe(text: str) -> str:
+    """Text for a terminal: control characters (ANSI escapes, bidi overrides) from file names or
+    documents are shown as �, never interpreted."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -91,32 +131,39 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _service(progress: bool = True) -> PolicyQA:
+    """The service, with the index built first when it is missing (its report on stderr: stdout
+    belongs to the command's result)."""
     qa = PolicyQA(Settings())
     if qa.index.is_empty or qa.index.stale_sources():
-        print(f"正在建立索引（{qa.settings.index}）……", file=sys.stderr)
+        print(f"正在建立索引（{safe(str(qa.settings.index))}）……", file=sys.stderr)
         report = qa.ensure_index(_progress if progress else None)
         if report is not None:
-            _print_report(report)
+            _print_report(report, sys.stderr)
     return qa
 
 
 def _progress(message: str, fraction: float) -> None:
-    print(f"\r[{fraction:6.1%}] {message[:60]:<60}", end="", file=sys.stderr, flush=True)
+    shown = safe(message)[:60]
+    print(f"\r[{fraction:6.1%}] {shown:<60}", end="", file=sys.stderr, flush=True)
     if fraction >= 1:
         print(file=sys.stderr)
 
 
-def _print_report(report: IngestReport) -> None:
+def _print_report(report: IngestReport, out: TextIO | None = None) -> None:
+    """What was ingested (on `out`, stdout by default); warnings and failures on stderr."""
+    out = out or sys.stdout
     for doc_id in report.added:
-        print(f"已导入：{doc_id}")
+        print(f"已导入：{safe(doc_id)}", file=out)
     for doc_id in report.replaced:
-        print(f"已更新：{doc_id}")
+        print(f"已更新：{safe(doc_id)}", file=out)
     for doc_id in report.unchanged:
-        print(f"未变化，跳过：{doc_id}")
+        print(f"未变化，跳过：{safe(doc_id)}", file=out)
     for path, message in report.warnings:
-        print(f"提示：{path}：{message}", file=sys.stderr)
+        print(f"提示：{safe(path)}：{safe(message)}", file=sys.stderr)
     for path, message in report.failed:
-        print(f"导入失败：{path}：{message}", file=sys.stderr)
+        print(f"导入失败：{safe(path)}：{safe(message)}", file=sys.stderr)
+    if report.failed:
+        print(f"共 {len(report.failed)} 个文件导入失败，已导入的内容保持不变。", file=sys.stderr)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -124,7 +171,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     paths = args.paths or [qa.settings.corpus]
     report = qa.ingest(paths, _progress)
     _print_report(report)
-    return 1 if report.failed else 0
+    return EXIT_FAILED if report.failed else EXIT_OK
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
@@ -135,7 +182,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
         return 0
     for d in docs:
         n = len(qa.provisions(d.doc_id))
-        print(f"{d.doc_id}\t{d.doc_number or '-'}\t{d.date or '-'}\t{n} 条款\t{d.title}")
+        line = f"{d.doc_id}\t{d.doc_number or '-'}\t{d.date or '-'}\t{n} 条款\t{d.title}"
+        print(safe(line))
     return 0
 
 
@@ -154,7 +202,7 @@ def cmd_provisions(args: argparse.Namespace) -> int:
             if not r.is_empty
             else ""
         )
-        print(f"{p.key:<12}{p.label:<10}{p.title[:30]:<32}{who}")
+        print(safe(f"{p.key:<12}{p.label:<10}{p.title[:30]:<32}{who}"))
     return 0
 
 
@@ -201,7 +249,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     qa = _service()
     if args.ingest:
         report = qa.ingest(args.ingest, _progress)
-        _print_report(report)
+        _print_report(report, sys.stderr)
     questions = args.questions or [Path("eval/questions/seed.jsonl")]
     scores = run_eval(
         qa, questions, backend=args.backend, out=args.out, baselines=not args.no_baselines
@@ -218,7 +266,7 @@ def render(answer: Answer) -> str:
         for c in answer.citations:
             who = f"；牵头：{'、'.join(c.lead)}" if c.lead else ""
             lines.append(f"- {c.label} {c.title}（{c.key}{who}）")
-    return "\n".join(lines)
+    return safe("\n".join(lines))
 
 
 def _print_json(data: Any) -> None:

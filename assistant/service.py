@@ -16,18 +16,29 @@ from assistant.compose.composer import Composer
 from assistant.compose.templates import EMPTY_INDEX
 from assistant.index.corpus import CorpusView
 from assistant.index.retrieve import Hit, hybrid_search
-from assistant.index.store import Index, IngestReport
+from assistant.index.store import SUFFIXES, Index, IngestReport, expand_paths
 from assistant.settings import Settings
 from assistant.understand.followup import Turn, resolve
 from assistant.understand.intent import Intent, Query, understand
 from assistant.understand.scope import Scope, document_scope, is_naming_word
 from assistant.understand.terms import content_tokens
 from ingest.departments import DepartmentRegistry
+from ingest.errors import IngestError
+from ingest.ids import refuse_same_id
 from ingest.model import Document, Provision
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
+
+
+class UnknownDocumentError(ValueError):
+    """A doc_id from a caller that names no indexed document (never used to reach a file)."""
+
+    def __init__(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        shown = doc_id if len(doc_id) <= 80 else doc_id[:80] + "…"
+        super().__init__(f"没有这个文件：{shown!r}（用 policyqa docs 查看已导入的文件）")
 
 
 class Backend(Protocol):
@@ -61,18 +72,43 @@ class PolicyQA:
         return self.ingest([self.settings.corpus], progress)
 
     def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestReport:
-        report = self.index.ingest(paths, progress)
+        """Ingest files and folders. Refused before anything is read: a named file of an
+        unsupported type, a named folder without a supported file, and a file whose doc_id
+        belongs to another file (`ingest.ids.refuse_same_id`): never a silent replacement."""
+        refused: list[tuple[str, str]] = []
+        files: list[Path] = []
+        for named in map(Path, paths):
+            found = expand_paths([named])
+            if named.is_dir() and not found:
+                problem = f"文件夹中没有可导入的文件（支持 {'、'.join(sorted(SUFFIXES))}）"
+                refused.append((str(named), str(IngestError(named, problem))))
+            elif named.is_file() and named.suffix.lower() not in SUFFIXES:
+                problem = f"不支持的文件类型（{named.suffix or '无扩展名'}），支持 {'、'.join(sorted(SUFFIXES))}"
+                refused.append((str(named), str(IngestError(named, problem))))
+            else:
+                files += found
+        indexed = {d.doc_id: d.source_path for d in self.index.documents()}
+        files, same_id = refuse_same_id(list(dict.fromkeys(files)), indexed)
+        report = self.index.ingest(files, progress) if files else IngestReport()
         self._invalidate()
-        return report
+        return replace(report, failed=(*refused, *same_id, *report.failed))
+
+    def check_doc_id(self, doc_id: str) -> str:
+        """`doc_id` when it names an indexed document; else UnknownDocumentError."""
+        if not isinstance(doc_id, str) or self.index.document(doc_id) is None:
+            raise UnknownDocumentError(str(doc_id))
+        return doc_id
 
     def delete(self, doc_id: str) -> None:
-        self.index.delete(doc_id)
+        self.index.delete(self.check_doc_id(doc_id))
         self._invalidate()
 
     def documents(self) -> list[Document]:
         return self.index.documents()
 
     def provisions(self, doc_id: str | None = None) -> list[Provision]:
+        """Provisions of one document, or of all; an unknown doc_id lists nothing (it is only a
+        key of the in-memory tables here; actions on a document use `check_doc_id`)."""
         return self.index.provisions(doc_id)
 
     @property
@@ -116,7 +152,7 @@ class PolicyQA:
         self, question: str, history: Sequence[Turn] = (), doc_id: str | None = None
     ) -> Query:
         corpus = self.corpus
-        doc_ids = (doc_id,) if doc_id else ()
+        doc_ids = (self.check_doc_id(doc_id),) if doc_id else ()
 
         def parse(text: str) -> Query:
             scope = Scope(doc_ids) if doc_ids else document_scope(text, corpus)
@@ -195,6 +231,8 @@ class PolicyQA:
         doc_id: str | None = None,
         backend: str | None = None,
     ) -> Answer:
+        if doc_id:
+            self.check_doc_id(doc_id)
         if self.index.is_empty:
             return Answer(question=question, text=EMPTY_INDEX, refused=True)
         clock = _Clock()
@@ -230,6 +268,8 @@ class PolicyQA:
     ) -> Iterator[str | Answer]:
         """Text pieces as the backend produces them, then the final, verified Answer (composer and
         other non-streaming backends: one piece)."""
+        if doc_id:
+            self.check_doc_id(doc_id)
         chosen = self.backend(backend)
         streamer: Callable[[Query, Sequence[Hit]], Iterator[str | Answer]] | None
         streamer = getattr(chosen, "stream", None)

@@ -91,7 +91,8 @@ def test_bad_files_are_named_and_lose_nothing(
     code, out, err = run(capsys, "ingest", str(bad))
     assert code == 1
     assert f"{DOC}.txt" in err
-    assert "文件为空" in err
+    # refused before it is read: its doc_id belongs to the indexed seed in corpus/ (both named)
+    assert f"与已导入的文件 corpus/{DOC}.txt 同名" in err
     assert "binary.txt" in err
     assert "未识别到编号结构，已按段落导入" in err
     assert "已导入：plain" in out
