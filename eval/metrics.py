@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 Canon = Callable[[str], str]
 
@@ -134,6 +134,20 @@ def sentence_support(
         any(len(c & p) >= min_overlap * len(c) for p in provision_tokens) for c in claims
     )
     return supported / len(claims)
+
+
+def wrong_department(
+    asserted: Mapping[str, Sequence[str]], gold: Mapping[str, Sequence[str]], canon: Canon
+) -> float:
+    """1.0 when the answer asserts a department set for a role (non-empty) that is not the gold set
+    of that role; 0.0 when every asserted set is right, or nothing is asserted (an abstention, a
+    refusal, a role left unsaid). The figure that must stay at zero: a wrong department costs a
+    user's trust, an abstention a minute."""
+    for role, names in gold.items():
+        given = {canon(x) for x in asserted.get(role, [])}
+        if given and given != {canon(x) for x in names}:
+            return 1.0
+    return 0.0
 
 
 _ROLE_CLAIM_RE = re.compile(r"牵头|配合|负责|分工")

@@ -37,6 +37,7 @@ _KNOWN = frozenset(
         "gold_articles",
         "gold_lead",
         "gold_co",
+        "gold_responsible",
         "answer_points",
         "answerable",
         "user_group",
@@ -65,6 +66,7 @@ class Question:
     gold_articles: tuple[str, ...] = ()  # as written: "2.9.28" or "<doc_id>#2.9.28"
     gold_lead: tuple[str, ...] | None = None  # None: the question carries no lead claim
     gold_co: tuple[str, ...] | None = None
+    gold_responsible: tuple[str, ...] | None = None  # 责任单位 printed without a lead/co split
     answer_points: tuple[str, ...] = ()
     answerable: bool = True
     user_group: str | None = None
@@ -141,6 +143,7 @@ def parse_question(data: Any, source: str = "") -> Question:
         gold_articles=gold,
         gold_lead=_optional_strings(data, "gold_lead"),
         gold_co=_optional_strings(data, "gold_co"),
+        gold_responsible=_optional_strings(data, "gold_responsible"),
         answer_points=_strings(data.get("answer_points", []), "answer_points"),
         answerable=answerable,
         user_group=user_group or None,
@@ -177,8 +180,24 @@ def load_sets(paths: Iterable[Path]) -> list[Question]:
 
 
 def slice_values(q: Question) -> Mapping[str, str]:
-    """The slices a question belongs to: type, document, user group."""
-    return {"type": q.type, "doc_id": q.doc_id or "(none)", "user_group": q.user_group or "(none)"}
+    """The slices a question belongs to: type, document, user group, question bank (file)."""
+    return {
+        "type": q.type,
+        "doc_id": q.doc_id or "(none)",
+        "user_group": q.user_group or "(none)",
+        "bank": bank_of(q),
+    }
+
+
+def bank_of(q: Question) -> str:
+    """The question bank a question comes from: its file's name without `.jsonl`."""
+    return Path(q.source.rsplit(":", 1)[0]).stem if q.source else "(none)"
+
+
+def department_gold(q: Question) -> dict[str, tuple[str, ...]]:
+    """The roles a question has gold departments for ({} when it asks about none)."""
+    gold = {"lead": q.gold_lead, "co": q.gold_co, "responsible": q.gold_responsible}
+    return {role: names for role, names in gold.items() if names is not None}
 
 
 def gold_keys_by_doc(questions: Sequence[Question]) -> dict[str, set[str]]:

@@ -22,6 +22,11 @@ NAMES = {
     "lead_f1": "lead F1 牵头部门 F1",
     "co_exact": "co exact 配合部门完全正确",
     "co_f1": "co F1 配合部门 F1",
+    "responsible_exact": "responsible exact 责任单位完全正确",
+    "responsible_f1": "responsible F1 责任单位 F1",
+    "department_exact": "department exact 部门（各角色）完全正确",
+    "coverage": "coverage 部门题作答率（未弃答）",
+    "wrong_department": "wrong department asserted 断言错误部门的比例",
     "answer_coverage": "answer points 要点覆盖率",
     "quote_verbatim": "quotes verbatim 引文逐字一致",
     "sentence_support": "sentences supported 句子有出处支撑",
@@ -30,9 +35,10 @@ NAMES = {
     "refusal_recall": "refusal recall 拒答召回率",
     "refusal_accuracy": "refusal accuracy 拒答判断正确率",
 }
-SLICE_COLUMNS = ("n", "hit@5", "mrr", "citation_recall", "lead_exact", "co_exact",
-                 "answer_coverage", "refusal_accuracy")  # fmt: skip
+SLICE_COLUMNS = ("n", "hit@5", "citation_precision", "department_exact", "wrong_department",
+                 "coverage", "answer_coverage", "refusal_accuracy")  # fmt: skip
 SLICE_TITLES = {
+    "bank": "按题库 / By question bank (unseen-* and seed-holdout3 were first run before fixes)",
     "type": "按题型 / By question type",
     "user_group": "按用户群体 / By user group",
     "doc_id": "按文件 / By document",

@@ -59,7 +59,7 @@ def error_answer(q: Question, backend: str, exc: Exception) -> dict[str, Any]:
         "answer": "",
         "refused": False,
         "intent": "",
-        "departments": {"lead": [], "co": []},
+        "departments": {"lead": [], "co": [], "responsible": []},
         "citations": [],
         "retrieved": [],
         "backend": backend,
@@ -78,7 +78,7 @@ def score_all(
         if p is None:
             return None
         r = p.responsibility
-        return "\n".join([p.title, p.text, *r.lead, *r.co])
+        return "\n".join([p.title, p.text, *r.lead, *r.co, *r.responsible])
 
     def attribution(doc_id: str, key: str) -> tuple[str, ...]:
         p = qa.index.provision(doc_id, key)

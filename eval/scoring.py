@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from eval import metrics
-from eval.questions import Question, slice_values
+from eval.questions import Question, department_gold, slice_values
 
 Values = dict[str, float | None]
 ProvisionText = Callable[[str, str], str | None]  # (doc_id, key) → title + text, None if absent
@@ -68,7 +68,8 @@ def score_answer(
     if values["hit@5"] == 0.0:
         failures.append("retrieval")
     departments = answer.get("departments", {})
-    for role, gold_names in (("lead", q.gold_lead), ("co", q.gold_co)):
+    roles = ("lead", "co", "responsible")
+    for role, gold_names in zip(roles, (q.gold_lead, q.gold_co, q.gold_responsible), strict=True):
         exact: float | None = None
         f1: float | None = None
         if gold_names is not None and q.answerable:
@@ -77,6 +78,17 @@ def score_answer(
             if not ok:
                 failures.append(role)
         values[f"{role}_exact"], values[f"{role}_f1"] = exact, f1
+    gold_roles = department_gold(q) if q.answerable else {}
+    values["department_exact"] = (
+        float(all(values[f"{r}_exact"] == 1.0 for r in gold_roles)) if gold_roles else None
+    )
+    abstained = bool(answer.get("abstained"))
+    values["coverage"] = float(not abstained) if gold_roles else None
+    values["wrong_department"] = (
+        metrics.wrong_department(departments, gold_roles, canon) if gold_roles else None
+    )
+    if values["wrong_department"]:
+        failures.append("wrong_department")
     text = str(answer.get("answer", ""))
     values["answer_coverage"] = metrics.answer_coverage(text, q.answer_points)
     quotes = [
@@ -161,6 +173,7 @@ def failure_record(s: QuestionScore) -> dict[str, Any]:
             "gold_articles": list(q.gold_refs),
             "lead": None if q.gold_lead is None else list(q.gold_lead),
             "co": None if q.gold_co is None else list(q.gold_co),
+            "responsible": None if q.gold_responsible is None else list(q.gold_responsible),
             "answerable": q.answerable,
         },
         "given": {
@@ -168,6 +181,8 @@ def failure_record(s: QuestionScore) -> dict[str, Any]:
             "ranking_top5": list(s.ranking[:5]),
             "lead": list(departments.get("lead", [])),
             "co": list(departments.get("co", [])),
+            "responsible": list(departments.get("responsible", [])),
+            "abstained": bool(a.get("abstained")),
             "refused": bool(a.get("refused")),
             "intent": a.get("intent", ""),
             "answer": str(a.get("error") or a.get("answer", ""))[:200],

@@ -181,3 +181,17 @@ def test_department_contradiction() -> None:
         is None
     )
     assert metrics.department_contradiction("绿色金融很重要。", attributed, find) is None
+
+
+def test_wrong_department_counts_only_asserted_sets() -> None:
+    from eval.metrics import wrong_department
+
+    gold = {"lead": ("甲局",), "co": ("乙局", "丙局")}
+    assert wrong_department({"lead": ["甲局"], "co": ["乙局", "丙局"]}, gold, str) == 0.0
+    assert wrong_department({"lead": ["甲局"], "co": []}, gold, str) == 0.0  # co left unsaid
+    assert wrong_department({"lead": ["乙局"], "co": []}, gold, str) == 1.0
+    assert wrong_department({}, gold, str) == 0.0  # abstained or refused: nothing asserted
+    # A 责任单位 list shown as 牵头 is a wrong lead.
+    no_lead = {"lead": (), "responsible": ("甲局", "乙局")}
+    assert wrong_department({"lead": ["甲局", "乙局"]}, no_lead, str) == 1.0
+    assert wrong_department({"responsible": ["甲局", "乙局"]}, no_lead, str) == 0.0

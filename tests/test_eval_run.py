@@ -68,9 +68,12 @@ def test_run_eval_writes_every_output(tmp_path: Path) -> None:
     assert scores["coverage"][DOC] == {"tasks": 2, "covered": 2, "share": 1.0, "uncovered": []}
     (failure,) = scores["failures"]
     assert failure["id"] == "b"
-    assert failure["failures"] == ["retrieval", "lead"]
+    assert failure["failures"] == ["retrieval", "lead", "wrong_department"]
+    # b's answer asserts 市发改委 where the gold lead is another department: a wrong department.
+    assert scores["overall"]["wrong_department"] == 0.5
+    assert scores["overall"]["coverage"] == 1.0
     report = (out / "report.md").read_text("utf-8")
-    assert "### b [who_leads] retrieval, lead" in report
+    assert "### b [who_leads] retrieval, lead, wrong_department" in report
     assert "优化布局谁牵头？" in report
     assert (out / "systems.png").read_bytes().startswith(b"\x89PNG")
     assert json.loads((out / "scores.json").read_text("utf-8"))["overall"] == scores["overall"]
