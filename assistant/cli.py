@@ -1,4 +1,4 @@
-"""`policyqa` command line: ingest | docs | provisions | ask | chat | eval | serve."""
+"""`policyqa` command line: ingest | docs | provisions | ask | chat | eval | serve | quiz | guide."""
 
 from __future__ import annotations
 
@@ -127,6 +127,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--no-baselines", action="store_true", help="不计算对比基线（更快）")
     s.set_defaults(func=cmd_eval)
+
+    s = sub.add_parser(
+        "quiz", help="依据文件原文出题（答案均经索引核对）；docx 为可打印试卷，含答案页"
+    )
+    s.add_argument(
+        "--doc",
+        nargs="+",
+        action="extend",
+        default=[],
+        help="出题的文件（doc_id，可多个；默认全部）",
+    )
+    s.add_argument("--n", type=int, default=20, help="题目数量（默认 20）")
+    s.add_argument("--seed", type=int, default=0, help="随机种子：同一种子得到同一份试题")
+    s.add_argument(
+        "--types", default="single,multi,judge,blank", help="题型：single,multi,judge,blank"
+    )
+    s.add_argument("--difficulty", default="1-3", help="难度 1–3，或范围如 1-2（默认 1-3）")
+    s.add_argument(
+        "--format", default="json", choices=["json", "md", "docx", "xlsx"], help="输出格式"
+    )
+    s.add_argument("--out", type=Path, help="写入文件（docx、xlsx 未指定时写到当前文件夹）")
+    s.add_argument(
+        "--rephrase", choices=["local", "openai"], help="用大模型改写题干（选项和答案不变）"
+    )
+    s.set_defaults(func=cmd_quiz)
+
+    s = sub.add_parser("guide", help="学习提纲：文件结构、任务、责任分工、关键数字、约束性要求")
+    s.add_argument("--doc", required=True, help="文件（doc_id）")
+    s.add_argument("--format", default="md", choices=["md", "docx"], help="输出格式（默认 md）")
+    s.add_argument("--out", type=Path, help="写入文件（docx 未指定时写到当前文件夹）")
+    s.set_defaults(func=cmd_guide)
     return p
 
 
@@ -256,6 +287,44 @@ def cmd_eval(args: argparse.Namespace) -> int:
     )
     print(json.dumps(scores["overall"], ensure_ascii=False, indent=2))
     print(f"报告：{args.out / 'report.md'}")
+    return 0
+
+
+def cmd_quiz(args: argparse.Namespace) -> int:
+    from assistant.quiz.output import default_name, quiz_text, write_quiz  # noqa: PLC0415
+
+    qa = _service()
+    quiz = qa.quiz(
+        args.doc,
+        n=args.n,
+        seed=args.seed,
+        types=args.types,
+        difficulty=args.difficulty,
+        rephrase=args.rephrase,
+    )
+    note = f"共 {len(quiz.items)} 题（候选 {quiz.candidates} 题，核对未通过而舍弃 {len(quiz.dropped)} 题）"
+    if quiz.rephrased or quiz.rephrase_rejected:
+        note += f"；改写题干 {quiz.rephrased} 题，未采用的改写 {quiz.rephrase_rejected} 题"
+    print(note, file=sys.stderr)
+    if args.out is None and args.format in ("json", "md"):
+        print(quiz_text(quiz, args.format, qa.documents()))
+        return 0
+    path = args.out or default_name("quiz", quiz.doc_ids, args.seed, args.format)
+    print(write_quiz(quiz, args.format, path, qa.documents()))
+    return 0
+
+
+def cmd_guide(args: argparse.Namespace) -> int:
+    from assistant.quiz.output import default_name, write_guide  # noqa: PLC0415
+    from assistant.quiz.render_md import guide_markdown  # noqa: PLC0415
+
+    qa = _service()
+    guide = qa.guide(args.doc)
+    if args.out is None and args.format == "md":
+        print(safe(guide_markdown(guide)))
+        return 0
+    path = args.out or default_name("guide", [args.doc], None, args.format)
+    print(write_guide(guide, args.format, path))
     return 0
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from itertools import zip_longest
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer import Answer, Retrieved
 from assistant.compose.composer import Composer
@@ -26,6 +26,9 @@ from ingest.departments import DepartmentRegistry
 from ingest.errors import IngestError
 from ingest.ids import refuse_same_id
 from ingest.model import Document, Provision
+
+if TYPE_CHECKING:
+    from assistant.quiz import Guide, Quiz
 
 log = logging.getLogger(__name__)
 
@@ -290,6 +293,47 @@ class PolicyQA:
         if final is None:
             raise RuntimeError(f"backend {chosen.name} produced no answer")
         yield self._finish(final, hits, clock)
+
+    # -- training -------------------------------------------------------------------------------
+    def quiz(
+        self,
+        doc_ids: Sequence[str] = (),
+        *,
+        n: int = 20,
+        seed: int = 0,
+        types: str | Sequence[str] = "single,multi,judge,blank",
+        difficulty: str | int = "1-3",
+        rephrase: str | None = None,
+    ) -> Quiz:
+        """Quiz items with a key verified against the index (DESIGN.md `policyqa quiz`); with
+        `rephrase` ("local" / "openai") the LLM rephrases stems, never options or keys."""
+        from assistant.quiz import QuizRequest, generate, parse_difficulty, parse_types  # noqa: PLC0415
+
+        request = QuizRequest(
+            doc_ids=tuple(self.check_doc_id(d) for d in dict.fromkeys(doc_ids)),
+            n=n,
+            seed=seed,
+            types=parse_types(types),
+            difficulty=parse_difficulty(difficulty),
+        )
+        quiz = generate(self.corpus, request)
+        if rephrase:
+            from assistant.llm.chain import local_factory, openai_factory  # noqa: PLC0415
+            from assistant.quiz.rephrase import rephrase_quiz  # noqa: PLC0415
+
+            if rephrase not in ("local", "openai"):
+                raise ValueError(f"未知的改写后端：{rephrase}（可选：local、openai）")
+            factory = local_factory if rephrase == "local" else openai_factory
+            provisions = self.corpus.provisions
+            names = tuple(sorted({d for p in provisions for d in p.responsibility.departments}))
+            quiz = rephrase_quiz(quiz, factory(self.settings), names)
+        return quiz
+
+    def guide(self, doc_id: str) -> Guide:
+        """The study guide of one document: structure, tasks, responsibilities, numbers, rules."""
+        from assistant.quiz import build_guide  # noqa: PLC0415
+
+        return build_guide(self.corpus, self.check_doc_id(doc_id))
 
 
 class _Clock:
