@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from assistant.answer import Answer
 from assistant.index.store import IngestReport
@@ -73,14 +73,51 @@ def safe(text: str) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
+# argparse's own messages, in Chinese (usage errors exit 2)
+_ARGPARSE_TEXT = (
+    (r"the following arguments are required: (.*)", r"缺少参数：\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+    (
+        r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)",
+        r"参数 \1 的值 \2 无效（可选：\3）",
+    ),
+    (r"argument (\S+): invalid (\w+) value: (.*)", r"参数 \1 的值 \3 无效"),
+    (r"argument (\S+): expected one argument", r"参数 \1 需要一个值"),
+    (r"argument (\S+): (.*)", r"参数 \1：\2"),
+)
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese help headings and usage errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["add_help"] = False
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, chinese in _ARGPARSE_TEXT:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, chinese, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"错误：{safe(message)}（用 {self.prog} -h 查看帮助）\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="policyqa", description="政策问答助手：依据政策文件原文回答并注明出处。"
-    )
+    p = _Parser(prog="policyqa", description="政策问答助手：依据政策文件原文回答并注明出处。")
     p.add_argument(
         "-v", "--verbose", action="store_true", help="输出调试日志（含每个问题检索到的条款）"
     )
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
 
     s = sub.add_parser("ingest", help="导入文件或文件夹（默认 corpus/）；未变化的文件会跳过")
     s.add_argument("paths", nargs="*", type=Path, help="文件或文件夹")

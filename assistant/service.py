@@ -26,6 +26,7 @@ from ingest.departments import DepartmentRegistry
 from ingest.errors import IngestError
 from ingest.ids import refuse_same_id
 from ingest.model import Document, Provision
+from ingest.reader import check_readable
 
 if TYPE_CHECKING:
     from assistant.quiz import Guide, Quiz
@@ -90,8 +91,15 @@ class PolicyQA:
                 refused.append((str(named), str(IngestError(named, problem))))
             else:
                 files += found
+        readable: list[Path] = []
+        for path in dict.fromkeys(files):
+            try:
+                check_readable(path)  # a missing or unreadable file, named, in Chinese
+                readable.append(path)
+            except IngestError as exc:
+                refused.append((str(path), str(exc)))
         indexed = {d.doc_id: d.source_path for d in self.index.documents()}
-        files, same_id = refuse_same_id(list(dict.fromkeys(files)), indexed)
+        files, same_id = refuse_same_id(readable, indexed)
         report = self.index.ingest(files, progress) if files else IngestReport()
         self._invalidate()
         return replace(report, failed=(*refused, *same_id, *report.failed))

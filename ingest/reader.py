@@ -202,7 +202,8 @@ def _pdf_to_text(data: bytes, path: Path) -> str:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         pages = [str(page.extract_text() or "") for page in reader.pages]
-    except errors.FileNotDecryptedError as exc:
+    except (errors.FileNotDecryptedError, errors.DependencyError) as exc:
+        # DependencyError: AES encryption, whose decryption needs a package we do not ship
         raise IngestError(path, "PDF 文件已加密，请先解除密码保护再导入") from exc
     except (errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError, zlib.error) as exc:
         # pypdf raises these (and more) for truncated or corrupt files
@@ -227,6 +228,18 @@ def read_bytes(path: str | Path) -> bytes:
         raise IngestError(path, _OS_PROBLEMS[errno.EISDIR])
     try:
         return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, _os_problem(exc)) from exc
+
+
+def check_readable(path: str | Path) -> None:
+    """IngestError (in Chinese) unless `path` is a file this process can open for reading."""
+    path = Path(path)
+    if path.is_dir():
+        raise IngestError(path, _OS_PROBLEMS[errno.EISDIR])
+    try:
+        with path.open("rb"):
+            pass
     except OSError as exc:
         raise IngestError(path, _os_problem(exc)) from exc
 
