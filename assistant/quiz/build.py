@@ -94,13 +94,19 @@ def sentence_containing(text: str, start: int, end: int) -> str:
     for s in sentences(text):
         at = text.find(s, offset)
         if at <= start and end <= at + len(s):
-            return s
+            line = text.rfind("\n", at, start)  # a heading line above is not part of the sentence
+            return s[line - at + 1 :] if line >= 0 else s
         offset = at + len(s)
     return text[start:end]
 
 
 def clean_title(title: str) -> str:
     return re.sub(r"[。；;，,：:]+$", "", title.strip())
+
+
+def _leading_number(value: str) -> float | None:
+    m = re.match(r"\d+(?:\.\d+)?", value)
+    return float(m.group(0)) if m else None
 
 
 def make_item(
@@ -122,7 +128,11 @@ def make_item(
     values = claim.values
     if type in (ItemType.SINGLE, ItemType.MULTI):
         order = list(range(len(values)))
-        ctx.rng.shuffle(order)
+        numbers = [_leading_number(v) for v in values]
+        if all(n is not None for n in numbers):  # years, counts, figures: in ascending order
+            order.sort(key=lambda i: numbers[i] or 0.0)
+        else:
+            ctx.rng.shuffle(order)
         values = tuple(values[i] for i in order)
         shown = tuple((options or claim.values)[i] for i in order)
         answer = tuple(LETTERS[i] for i, v in enumerate(values) if v in claim.right)

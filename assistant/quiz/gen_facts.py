@@ -64,7 +64,10 @@ def fragment(
     right = end
     while right < len(text) and text[right] not in _BREAK:
         right += 1
-    if right - left < min_chars and left > 0 and text[left - 1] == "，":  # one clause more
+    short = right - left < min_chars or (
+        sentence and left == start
+    )  # a clause that opens with the piece
+    if short and left > 0 and text[left - 1] == "，":  # one clause more
         left -= 1
         while left > 0 and text[left - 1] not in _BREAK:
             left -= 1

@@ -121,6 +121,8 @@ def _role_items(ctx: Context, unit: Unit, role: str) -> Iterator[QuizItem]:
         inside = []
     wrong = inside[:1] + outside
     subject = f"「{unit.subject}」"
+    if p.kind is ProvisionKind.ANNEX:
+        subject = f"附件所列{subject}"
     explanation = f"{where(p)}原文：{quoted(unit.quote)}"
     base = Claim(Topic.ROLE, role=role, span=unit.span)
 

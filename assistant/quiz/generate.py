@@ -87,6 +87,8 @@ def fact_of(item: QuizItem) -> tuple[object, ...]:
         return (item.ref, c.filled)
     if c.topic is Topic.DEADLINE:
         return (item.ref, c.span, "deadline")
+    if c.topic is Topic.NO_LEAD and item.type is ItemType.JUDGE:
+        return (f"{item.doc_id}#{c.values[0]}", None, "role")  # the same fact as "who leads it"
     if c.topic is Topic.NO_LEAD:
         return (item.doc_id, "no_lead", c.right)
     return (item.ref, c.topic, c.asks, c.subject)

@@ -54,7 +54,8 @@ class Row:
 @dataclass(frozen=True, slots=True)
 class Guide:
     doc_id: str
-    heading: str
+    title: str  # 《…》
+    heading: str  # 《…》学习提纲
     about: tuple[str, ...]
     parts: tuple[Part, ...]
     responsibilities: tuple[Row, ...]
@@ -158,6 +159,7 @@ def build_guide(corpus: CorpusView, doc_id: str) -> Guide:
     )
     return Guide(
         doc_id=doc_id,
+        title=f"《{doc.title}》",
         heading=f"《{doc.title}》学习提纲",
         about=tuple(about),
         parts=tuple(parts),

@@ -46,21 +46,36 @@ def total_score(quiz: Quiz) -> int:
     return sum(SCORES[i.type] for i in quiz.items)
 
 
+PAPER_TITLE = "学习测试卷"
+
+
 def title(quiz: Quiz) -> str:
+    """The line above the paper's title: the document's title (or 政策文件 for several)."""
     if len(quiz.titles) == 1:
-        return f"《{quiz.titles[0]}》学习测试卷"
-    return "政策文件学习测试卷"
+        return f"《{quiz.titles[0]}》"
+    return "政策文件"
 
 
 def document_lines(quiz: Quiz, documents: Sequence[Document]) -> list[str]:
-    """One line per document: title, number and date as printed in the index."""
+    """Number and date of the one document; for several, one line per document with its title."""
     by_id = {d.doc_id: d for d in documents}
     lines = []
     for doc_id, doc_title in zip(quiz.doc_ids, quiz.titles, strict=True):
         doc = by_id.get(doc_id)
         extra = [x for x in ((doc.doc_number, _date(doc.date)) if doc else ()) if x]
-        lines.append(f"文件：{doc_title}" + (f"（{'，'.join(extra)}）" if extra else ""))
+        if len(quiz.doc_ids) == 1:
+            if doc and doc.doc_number:
+                lines.append(
+                    f"文号：{doc.doc_number}" + (f"　　日期：{_date(doc.date)}" if doc.date else "")
+                )
+            continue
+        lines.append(f"《{doc_title}》" + (f"（{'，'.join(extra)}）" if extra else ""))
     return lines
+
+
+def answer_grid(group: Group) -> str:
+    """ "1. D　2. C　3. A …": the key of a group at a glance, for marking."""
+    return "　".join(f"{n}. {key_line(item)}" for n, item in group.items)
 
 
 def _date(iso: str | None) -> str:

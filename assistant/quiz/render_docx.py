@@ -101,11 +101,10 @@ def _page_break(doc: DocxDocument) -> None:
 
 
 def _paper_header(
-    doc: DocxDocument, quiz: Quiz, documents: Sequence[Document], subtitle: str
+    doc: DocxDocument, quiz: Quiz, documents: Sequence[Document], heading: str
 ) -> None:
-    _centered(doc, paper.title(quiz), 18)
-    if subtitle:
-        _centered(doc, subtitle, 13, BODY_FONT, False)
+    _centered(doc, paper.title(quiz), 14)
+    _centered(doc, heading, 20)
     for line in paper.document_lines(quiz, documents):
         p = doc.add_paragraph(line)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -125,9 +124,9 @@ def write_quiz_docx(
     key: bool = True,
 ) -> Path:
     """The paper (questions) and the key with explanations, the key starting on a page of its own."""
-    doc = _new(paper.title(quiz))
+    doc = _new(paper.title(quiz) + paper.PAPER_TITLE)
     if questions:
-        _paper_header(doc, quiz, documents, "")
+        _paper_header(doc, quiz, documents, paper.PAPER_TITLE)
         for group in paper.groups(quiz):
             _heading(doc, group.heading, 2)
             for number, item in group.items:
@@ -143,10 +142,12 @@ def write_quiz_docx(
     if key:
         if questions:
             _page_break(doc)
-        _centered(doc, "答案与解析", 16)
         if not questions:
-            for line in paper.document_lines(quiz, documents):
-                doc.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _centered(doc, paper.title(quiz), 14)
+        _centered(doc, "答案与解析", 16)
+        _heading(doc, "答案速查", 2)
+        for group in paper.groups(quiz):
+            doc.add_paragraph(f"{group.heading.split('（')[0]}：{paper.answer_grid(group)}")
         for group in paper.groups(quiz):
             _heading(doc, group.heading.split("（")[0], 2)
             for number, item in group.items:
@@ -187,7 +188,8 @@ def _table(
 
 def write_guide_docx(guide: Guide, path: Path) -> Path:
     doc = _new(guide.heading)
-    _centered(doc, guide.heading, 18)
+    _centered(doc, guide.title, 14)
+    _centered(doc, "学习提纲", 20)
     for line in guide.about:
         doc.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
     _heading(doc, "一、文件结构与主要任务", 1)

@@ -20,7 +20,7 @@ def _fill(text: str) -> str:
 
 
 def quiz_markdown(quiz: Quiz, documents: Sequence[Document] = (), *, key: bool = True) -> str:
-    lines = [f"# {_md(paper.title(quiz))}", ""]
+    lines = [f"# {_md(paper.title(quiz))}{paper.PAPER_TITLE}", ""]
     lines += [f"{_md(line)}  " for line in paper.document_lines(quiz, documents)]
     lines += [paper.NAME_LINE.replace("_", "\\_"), ""]
     lines += [paper.INSTRUCTIONS.format(total=paper.total_score(quiz)), ""]
@@ -33,7 +33,12 @@ def quiz_markdown(quiz: Quiz, documents: Sequence[Document] = (), *, key: bool =
                 lines += [f"    {_md(o)}  " for o in item.lettered_options()]
             lines.append("")
     if key:
-        lines += ["---", "", "# 答案与解析", ""]
+        lines += ["---", "", "# 答案与解析", "", "## 答案速查", ""]
+        lines += [
+            f"- {group.heading.split('（')[0]}：{_md(paper.answer_grid(group))}"
+            for group in paper.groups(quiz)
+        ]
+        lines.append("")
         for group in paper.groups(quiz):
             lines += [f"## {group.heading.split('（')[0]}", ""]
             for number, item in group.items:
