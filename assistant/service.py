@@ -59,6 +59,7 @@ class PolicyQA:
         self.index = index or Index(self.settings)
         self._corpus: CorpusView | None = None
         self._backends: dict[str, Backend] = {}
+        self._generation = -1  # of the index, when the corpus view and backends were built
 
     # -- documents ------------------------------------------------------------------------------
     def ensure_index(self, progress: Progress | None = None) -> IngestReport | None:
@@ -124,13 +125,27 @@ class PolicyQA:
 
     @property
     def corpus(self) -> CorpusView:
+        self._refresh()
         if self._corpus is None:
             provisions = tuple(self.index.provisions())
             names = {d for p in provisions for d in p.responsibility.departments}
             names |= {d for p in provisions for d in p.responsibility.implementers}
             registry = DepartmentRegistry.default().with_names(sorted(names))
-            self._corpus = CorpusView(tuple(self.index.documents()), provisions, registry)
+            self._corpus = CorpusView(
+                tuple(self.index.documents()),
+                provisions,
+                registry,
+                stored_tokens=self.index.provision_tokens(),
+            )
         return self._corpus
+
+    def _refresh(self) -> None:
+        """Rebuild the corpus view and backends when the library changed (in this process or,
+        for several app processes over one index, in another)."""
+        generation = self.index.generation
+        if generation != self._generation:
+            self._invalidate()
+            self._generation = generation
 
     def _invalidate(self) -> None:
         self._corpus = None
@@ -139,6 +154,7 @@ class PolicyQA:
     # -- answering ------------------------------------------------------------------------------
     def backend(self, name: str | None = None) -> Backend:
         name = name or self.settings.backend
+        self._refresh()
         if name not in self._backends:
             self._backends[name] = self._make_backend(name)
         return self._backends[name]

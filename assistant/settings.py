@@ -15,6 +15,12 @@ class IngestSettings(BaseModel):
         360, description="Provisions longer than this are also indexed as sentence windows."
     )
     max_upload_bytes: int = Field(20_000_000, description="Largest file accepted for ingest.")
+    lock_timeout_s: float = Field(
+        600.0, description="Seconds an ingest waits for another process's ingest into the index."
+    )
+    embed_batch: int = Field(
+        64, description="Texts per embedding call (the engine spreads a batch over the cores)."
+    )
 
 
 class RetrievalSettings(BaseModel):

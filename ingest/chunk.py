@@ -44,7 +44,8 @@ def windows(sentences: list[str], size: int = WINDOW_SENTENCES) -> list[list[str
 
 
 def chunk_provisions(provisions: Iterable[Provision], window_chars: int = 360) -> list[Chunk]:
-    """One chunk per provision; provisions longer than `window_chars` also get sentence windows."""
+    """One chunk per provision; provisions longer than `window_chars` also get sentence windows.
+    A window holding every sentence of its provision would repeat the provision's chunk: none."""
     chunks: list[Chunk] = []
     for provision in provisions:
         if not provision.text.strip():
@@ -52,6 +53,7 @@ def chunk_provisions(provisions: Iterable[Provision], window_chars: int = 360) -
         chunks.append(_chunk(provision, provision.text))
         if len(provision.text) > window_chars:
             sentences = split_sentences(provision.text)
-            if len(sentences) > 1:
-                chunks += [_chunk(provision, "".join(w)) for w in windows(sentences)]
+            chunks += [
+                _chunk(provision, "".join(w)) for w in windows(sentences) if len(w) < len(sentences)
+            ]
     return list({c.chunk_id: c for c in chunks}.values())

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from unittest import mock
 
 import pytest
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import DefaultEmbeddingFunction
 from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
 from assistant.index.embeddings import KeywordEmbeddings
+from assistant.index.lock import IndexBusy
 from assistant.index.store import Index, expand_paths
 from assistant.settings import Settings
 from ingest.model import Document, ParsedDocument, Provision, Responsibility
@@ -177,3 +183,75 @@ def test_chroma_default_embedding_never_used(tmp_path: Path, corpus: Path) -> No
         assert index.ingest([corpus]).added == ("green",)
         assert index.search_dense("金融", 1)
         _index(tmp_path / "index").search_dense("锅炉", 1)
+
+
+def test_vector_cache_survives_a_rebuilt_index(tmp_path: Path, corpus: Path) -> None:
+    embeddings = KeywordEmbeddings(VOCAB)
+    Index(Settings(index=tmp_path / "index"), embeddings=embeddings).ingest([corpus])
+    embedded = len(embeddings.embedded)
+    assert embedded and len(set(embeddings.embedded)) == embedded  # each text once
+    for path in (tmp_path / "index").iterdir():  # everything but the vector cache
+        if not path.name.startswith("vectors.sqlite"):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    SharedSystemClient.clear_system_cache()  # chroma keeps one client per path in a process
+    rebuilt = Index(Settings(index=tmp_path / "index"), embeddings=embeddings)
+    assert rebuilt.is_empty and rebuilt.ingest([corpus]).added == ("green",)
+    assert len(embeddings.embedded) == embedded  # nothing embedded again
+    assert rebuilt.search_dense("碳普惠", 1)[0].provision.key == "1.2.3"
+    assert rebuilt.verify() == {}
+
+
+def test_another_index_object_sees_commits(tmp_path: Path, corpus: Path) -> None:
+    """Two app processes over one index: what one commits, the other serves on its next read."""
+    writer, reader = _index(tmp_path / "index"), _index(tmp_path / "index")
+    assert reader.is_empty
+    generation = reader.generation
+    writer.ingest([corpus])
+    assert reader.generation != generation
+    assert [d.doc_id for d in reader.documents()] == ["green"]
+    assert reader.search_bm25("碳普惠", 1)[0].provision.key == "1.2.3"
+    assert reader.search_dense("碳普惠", 1)[0].provision.key == "1.2.3"
+    assert writer.delete("green")
+    assert reader.is_empty and reader.search_bm25("碳普惠", 1) == []
+
+
+def test_a_second_writer_waits_then_gives_up(tmp_path: Path, corpus: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from assistant.index.lock import IngestLock\n"
+            "with IngestLock(Path(sys.argv[1])).hold():\n"
+            "    print('held', flush=True); time.sleep(60)",
+            str(tmp_path / "index"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        settings = Settings(index=tmp_path / "index", ingest={"lock_timeout_s": 0.5})
+        index = Index(settings, embeddings=KeywordEmbeddings(VOCAB))
+        seen: list[str] = []
+        with pytest.raises(IndexBusy, match=f"另一个进程（pid {holder.pid}）"):
+            index.ingest([corpus], progress=lambda message, _: seen.append(message))
+        assert seen and "等待其完成" in seen[0]
+        assert index.is_empty
+    finally:
+        holder.kill()
+        holder.wait()
+    assert index.ingest([corpus]).added == ("green",)  # the lock died with its process
+
+
+def test_legacy_json_index_is_reingested(tmp_path: Path, corpus: Path) -> None:
+    folder = tmp_path / "index"
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs" / "green.json").write_text("{}", encoding="utf-8")
+    source = str(corpus / "green.txt")
+    manifest = {"docs": {"green": {"sha256": "x", "source_path": source, "index_id": "old"}}}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    index = _index(folder)
+    assert index.is_empty and index.stale_sources() == [corpus / "green.txt"]
+    assert index.ingest(index.stale_sources()).added == ("green",)
+    assert index.stale_sources() == [] and not (folder / "manifest.json").exists()
+    assert not (folder / "docs").exists()

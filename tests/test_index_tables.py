@@ -1,22 +1,27 @@
-"""Provision/responsibility tables: JSON round trip, manifest, atomic writes."""
+"""Provision/responsibility tables in SQLite: JSON round trip, manifest, per-document replace."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from pathlib import Path
 
 import pytest
 
+from assistant.index.sqlite import Database
 from assistant.index.tables import (
     ManifestEntry,
     Tables,
     atomic_write_text,
     document_from_dict,
     document_to_dict,
+    legacy_manifest,
     parsed_from_dict,
     parsed_to_dict,
     provision_from_dict,
     provision_to_dict,
+    remove_legacy,
     responsibility_from_dict,
     responsibility_to_dict,
 )
@@ -27,6 +32,7 @@ from ingest.model import (
     Provision,
     ProvisionKind,
     Responsibility,
+    Span,
 )
 
 RESP = Responsibility(
@@ -35,6 +41,7 @@ RESP = Responsibility(
     implementers=("各县级市（区）人民政府",),
     deadline="2025年",
     raw="（市碳达峰碳中和工作领导小组办公室牵头，市财政局、人行苏州中心支行按职责分工负责）",
+    spans=(Span(0, 12, lead=("市碳达峰碳中和工作领导小组办公室",), raw="（…牵头）"),),
 )
 DOC = Document(
     doc_id="d",
@@ -68,21 +75,74 @@ def test_round_trip() -> None:
     assert parsed_from_dict(parsed_to_dict(parsed)) == parsed
 
 
-def test_tables_on_disk(tmp_path: Path) -> None:
-    tables = Tables(tmp_path / "index")
-    assert tables.load_manifest() == {}
-    assert tables.load_doc("d") is None
-    parsed = ParsedDocument(DOC, (PROV,))
-    tables.save_doc(parsed)
-    entries = {"d": ManifestEntry("d", "ab" * 32, "corpus/d.txt", "0123456789ab")}
-    tables.save_manifest(entries)
-    again = Tables(tmp_path / "index")
-    assert again.load_doc("d") == parsed
-    assert again.load_manifest() == entries
-    assert "市财政局" in again.doc_path("d").read_text(encoding="utf-8")  # readable Chinese
-    again.remove_doc("d")
-    assert again.load_doc("d") is None
-    assert not list((tmp_path / "index").rglob("*.tmp"))
+def _write(tables: Tables, parsed: ParsedDocument, entry: ManifestEntry) -> int:
+    with tables.db.transaction() as conn:
+        version = Database.bump_generation(conn)
+        tables.write_doc(
+            conn, parsed, entry, [frozenset({"绿色", "金融"})] * len(parsed.provisions), version
+        )
+    return version
+
+
+def test_tables_in_the_database(tmp_path: Path) -> None:
+    tables = Tables(Database(tmp_path / "index" / "index.sqlite"))
+    assert tables.manifest() == {} and tables.load(["d"]) == {}
+    parsed = ParsedDocument(DOC, (PROV,), warnings=("第3页：附件表格未识别",))
+    entry = ManifestEntry("d", "ab" * 32, "corpus/d.txt", "0123456789ab")
+    version = _write(tables, parsed, entry)
+    other = ParsedDocument(Document(doc_id="e", title="另一份"), ())
+    _write(tables, other, ManifestEntry("e", "cd" * 32, "corpus/e.txt", "0123456789ab"))
+    again = Tables(Database(tmp_path / "index" / "index.sqlite"))
+    stored = again.load(["d", "missing"])["d"]
+    assert stored.parsed == parsed and stored.entry == entry and stored.version == version
+    assert stored.tokens == (frozenset({"绿色", "金融"}),)
+    assert list(again.manifest()) == ["d", "e"]  # ingest order
+    _write(again, parsed, entry)  # a replaced document keeps its place in the order
+    assert list(again.manifest()) == ["d", "e"]
+    row = again.db.connection().execute("SELECT data FROM provisions WHERE doc_id = 'd'").fetchone()
+    assert "市财政局" in row[0]  # readable Chinese
+    with again.db.transaction() as conn:
+        again.delete_doc(conn, "d")
+    assert list(again.manifest()) == ["e"] and again.load(["d"]) == {}
+
+
+def test_pending_journal(tmp_path: Path) -> None:
+    tables = Tables(Database(tmp_path / "index.sqlite"))
+    tables.begin_pending("d", "replace")
+    tables.begin_pending("e", "delete")
+    assert Tables(Database(tmp_path / "index.sqlite")).pending() == ["d", "e"]
+    tables.end_pending("d")
+    assert tables.pending() == ["e"]
+
+
+def test_write_rolls_back_as_a_whole(tmp_path: Path) -> None:
+    tables = Tables(Database(tmp_path / "index.sqlite"))
+    entry = ManifestEntry("d", "ab" * 32, "corpus/d.txt", "0123456789ab")
+    _write(tables, ParsedDocument(DOC, (PROV,)), entry)
+    changed = ParsedDocument(dataclasses.replace(DOC, title="新标题"), (PROV, PROV))
+    # one token set for two provisions: fails after the document row was rewritten
+    with pytest.raises(ValueError, match="shorter"), tables.db.transaction() as conn:
+        tables.write_doc(conn, changed, entry, [frozenset()], 99)
+    stored = tables.load(["d"])["d"]
+    assert stored.parsed.provisions == (PROV,) and stored.version != 99
+    assert stored.parsed.document.title == DOC.title
+
+
+def test_legacy_layout(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "d.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "docs": {"d": {"sha256": "x", "source_path": "a/d.txt", "index_id": "i"}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert legacy_manifest(tmp_path) == {"d": ManifestEntry("d", "x", "a/d.txt", "i")}
+    remove_legacy(tmp_path)
+    assert legacy_manifest(tmp_path) == {} and not (tmp_path / "docs").exists()
 
 
 def test_atomic_write_keeps_old_file_on_failure(

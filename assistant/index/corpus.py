@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -16,6 +16,11 @@ from ingest.segment import tokenize
 
 SENTENCE_RE = re.compile(r"[^。；！？]*(?:[。；！？]|$)")
 TASK_KINDS = (ProvisionKind.ITEM, ProvisionKind.ANNEX)
+
+
+def provision_tokens(provision: Provision) -> frozenset[str]:
+    """The tokens support scoring sees in a provision (computed at ingest and stored)."""
+    return frozenset(tokenize(provision.title + provision.text))
 
 
 def sentences(text: str) -> list[str]:
@@ -33,6 +38,10 @@ class CorpusView:
     documents: tuple[Document, ...]
     provisions: tuple[Provision, ...]
     registry: DepartmentRegistry = field(default_factory=DepartmentRegistry.default)
+    # token sets stored by the index at ingest: opening a large library tokenises nothing
+    stored_tokens: Mapping[tuple[str, str], frozenset[str]] | None = field(
+        default=None, hash=False, compare=False, repr=False
+    )
 
     @cached_property
     def by_ref(self) -> dict[tuple[str, str], Provision]:
@@ -44,7 +53,13 @@ class CorpusView:
 
     @cached_property
     def tokens(self) -> dict[tuple[str, str], frozenset[str]]:
-        return {(p.doc_id, p.key): frozenset(tokenize(p.title + p.text)) for p in self.provisions}
+        stored = self.stored_tokens or {}
+        out: dict[tuple[str, str], frozenset[str]] = {}
+        for p in self.provisions:
+            ref = (p.doc_id, p.key)
+            found = stored.get(ref)
+            out[ref] = found if found is not None else provision_tokens(p)
+        return out
 
     @cached_property
     def idf(self) -> dict[str, float]:

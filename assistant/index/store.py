@@ -1,29 +1,48 @@
-"""The index: vector store + BM25 + provision tables, kept consistent per document.
+"""The index: vector store + keyword index + provision tables, consistent per document.
 
 Ingest is idempotent (a file whose sha256 is unchanged is skipped) and loses nothing on bad input:
 every file is parsed, chunked and embedded before anything stored for its document is touched.
+It is atomic per document across every store, under SIGKILL at any moment:
+
+1. the vectors of the new version are upserted into the vector store beside the old ones, the
+   document journalled in `pending` first (searches only ever return committed chunk ids);
+2. one SQLite transaction replaces the document's tables, keyword postings and manifest entry:
+   this is the commit;
+3. the old version's vectors are deleted and the journal entry cleared.
+
+A journal entry left by a killed process is repaired on the next open (or ingest): the vector
+store is made to hold exactly the committed version's chunks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.index.cache import VectorCache
 from assistant.index.chroma import ChromaStore, StoreHit, VectorStore
+from assistant.index.corpus import provision_tokens
 from assistant.index.embeddings import embedding_id, make_embeddings, model_id_of
+from assistant.index.faults import checkpoint
 from assistant.index.keyword import KeywordIndex, Tokenizer
-from assistant.index.tables import ManifestEntry, Tables
+from assistant.index.lock import IngestLock
+from assistant.index.sqlite import Database
+from assistant.index.tables import ManifestEntry, StoredDoc, Tables, legacy_manifest, remove_legacy
 from ingest.chunk import chunk_provisions
 from ingest.errors import IngestError
+from ingest.ids import doc_id_for
 from ingest.model import Chunk, Document, ParsedDocument, Provision
 from ingest.pipeline import parse_file, parser_fingerprint
+from ingest.reader import read_bytes
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -33,7 +52,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"})
-CHUNKING_VERSION = 1  # bump when ingest.chunk changes what a chunk is
+CHUNKING_VERSION = 2  # bump when ingest.chunk changes what a chunk is
 Progress = Callable[[str, float], None]
 
 
@@ -54,6 +73,16 @@ class IngestReport:
 class Scored:
     provision: Provision
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A document ready to commit: parsed, chunked and analysed (no store touched yet)."""
+
+    parsed: ParsedDocument
+    chunks: tuple[Chunk, ...]
+    analysed: list[tuple[Chunk, list[str]]]
+    tokens: tuple[frozenset[str], ...]
 
 
 def compute_index_id(embedding: str, window_chars: int) -> str:
@@ -103,21 +132,26 @@ class Index:
         self.settings = settings
         self.folder = Path(settings.index)
         self._embeddings = embeddings
-        model = model_id_of(embeddings) if embeddings else embedding_id(settings.embedding)
-        self.index_id = compute_index_id(model, settings.ingest.window_chars)
+        self.model_id = model_id_of(embeddings) if embeddings else embedding_id(settings.embedding)
+        self.index_id = compute_index_id(self.model_id, settings.ingest.window_chars)
         self.collection_name = f"policyqa-{self.index_id}"
         self._store = store
-        self._lock = threading.RLock()
-        self._tables = Tables(self.folder)
-        self._keyword_path = self.folder / "keyword" / f"{self.index_id}.json"
-        self._keyword = KeywordIndex.load(self._keyword_path, tokenize)
-        self._manifest = self._tables.load_manifest()
-        self._parsed: dict[str, ParsedDocument] = {}
+        self._lock = threading.RLock()  # swaps of the in-memory tables
+        self._db = Database(self.folder / "index.sqlite")
+        self._tables = Tables(self._db)
+        self._keyword = KeywordIndex(self._db, tokenize)
+        self._writer = IngestLock(self.folder, settings.ingest.lock_timeout_s)
+        self._cache: VectorCache | None = None
+        self.repairs: list[str] = []  # what was repaired after an interrupted ingest (Chinese)
+        self._generation = -1
+        self._stored: dict[str, StoredDoc] = {}
         self._by_key: dict[tuple[str, str], Provision] = {}
-        for doc_id, entry in self._manifest.items():
-            parsed = self._tables.load_doc(doc_id) if entry.index_id == self.index_id else None
-            if parsed is not None:
-                self._remember(parsed)
+        self._sync()
+        if self._tables.pending() and self._writer.try_hold():
+            try:
+                self._repair()
+            finally:
+                self._writer.release()
 
     # collaborators, created on first use so that listing documents needs no model
     @property
@@ -134,52 +168,97 @@ class Index:
             )
         return self._store
 
-    # tables
-    def _remember(self, parsed: ParsedDocument) -> None:
-        self._forget(parsed.document.doc_id)
-        self._parsed[parsed.document.doc_id] = parsed
-        for p in parsed.provisions:
-            self._by_key[(p.doc_id, p.key)] = p
+    @property
+    def cache(self) -> VectorCache:
+        if self._cache is None:
+            self._cache = VectorCache(self.folder / "vectors.sqlite", self.model_id)
+        return self._cache
 
-    def _forget(self, doc_id: str) -> None:
-        old = self._parsed.pop(doc_id, None)
-        if old is not None:
-            for p in old.provisions:
-                self._by_key.pop((p.doc_id, p.key), None)
+    # the committed tables, kept in memory and refreshed when another process commits
+    @property
+    def generation(self) -> int:
+        """Changes whenever a document is added, replaced or deleted (by any process)."""
+        self._sync()
+        return self._generation
+
+    def _sync(self) -> None:
+        if self._db.generation() == self._generation:
+            return
+        with self._lock, self._db.snapshot() as conn:
+            generation = int(
+                conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
+            )
+            versions = self._tables.versions(conn)
+            current = {d: v for d, (v, index_id) in versions.items() if index_id == self.index_id}
+            changed = [
+                d
+                for d, v in current.items()
+                if d not in self._stored or self._stored[d].version != v
+            ]
+            loaded = self._tables.load(changed, conn)
+            stored: dict[str, StoredDoc] = {}
+            for doc_id in current:
+                found = loaded.get(doc_id) or self._stored.get(doc_id)
+                if found is not None:
+                    stored[doc_id] = found
+            self._by_key = {
+                (p.doc_id, p.key): p for s in stored.values() for p in s.parsed.provisions
+            }
+            self._stored = stored
+            self._generation = generation
+        log.debug(
+            "index generation %d: %d documents, %d read", generation, len(stored), len(loaded)
+        )
 
     def stale_sources(self) -> list[Path]:
-        """Source files of documents indexed by another embedding, chunking or parser version
-        (still on disk): they are re-ingested on start."""
+        """Source files of documents indexed by another embedding, chunking or parser version, or
+        by the JSON tables of an older release (still on disk): they are re-ingested on start."""
+        entries = self._tables.manifest()
+        legacy = {d: e for d, e in legacy_manifest(self.folder).items() if d not in entries}
         return [
             Path(e.source_path)
-            for e in self._manifest.values()
-            if e.index_id != self.index_id and e.source_path and Path(e.source_path).is_file()
+            for e in [*entries.values(), *legacy.values()]
+            if (e.index_id != self.index_id or e.doc_id in legacy)
+            and e.source_path
+            and Path(e.source_path).is_file()
         ]
 
     @property
     def is_empty(self) -> bool:
-        return not self._parsed
+        self._sync()
+        return not self._stored
 
     def documents(self) -> list[Document]:
-        return [p.document for p in self._parsed.values()]
+        self._sync()
+        return [s.parsed.document for s in self._stored.values()]
 
     def document(self, doc_id: str) -> Document | None:
-        parsed = self._parsed.get(doc_id)
-        return parsed.document if parsed else None
+        stored = self._stored.get(doc_id)
+        return stored.parsed.document if stored else None
 
     def warnings(self, doc_id: str) -> tuple[str, ...]:
-        parsed = self._parsed.get(doc_id)
-        return parsed.warnings if parsed else ()
+        stored = self._stored.get(doc_id)
+        return stored.parsed.warnings if stored else ()
 
     def provisions(self, doc_id: str | None = None) -> list[Provision]:
         """Provisions in document order (documents in ingest order)."""
+        self._sync()
         if doc_id is not None:
-            parsed = self._parsed.get(doc_id)
-            return list(parsed.provisions) if parsed else []
-        return [p for parsed in self._parsed.values() for p in parsed.provisions]
+            stored = self._stored.get(doc_id)
+            return list(stored.parsed.provisions) if stored else []
+        return [p for s in self._stored.values() for p in s.parsed.provisions]
 
     def provision(self, doc_id: str, key: str) -> Provision | None:
         return self._by_key.get((doc_id, key))
+
+    def provision_tokens(self) -> dict[tuple[str, str], frozenset[str]]:
+        """The token set of every provision, computed at ingest (support scoring needs them)."""
+        self._sync()
+        return {
+            (p.doc_id, p.key): toks
+            for s in self._stored.values()
+            for p, toks in zip(s.parsed.provisions, s.tokens, strict=True)
+        }
 
     # ingest
     def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestReport:
@@ -187,22 +266,27 @@ class Index:
         outcome: dict[str, list[str]] = {"added": [], "replaced": [], "unchanged": []}
         failed: list[tuple[str, str]] = []
         warnings: list[tuple[str, str]] = []
-        for n, path in enumerate(files):
-            if progress:
-                progress(path.name, n / len(files))
-            try:
-                result, doc_id, notes = self._ingest_file(path)
-            except IngestError as exc:
-                failed.append((str(path), str(exc)))
-                continue
-            except Exception as exc:  # a broken file must not stop the batch
-                log.exception("ingest of %s failed", path)
-                failed.append(
-                    (str(path), f"文件 {path.name}：处理失败（{type(exc).__name__}: {exc}）")
-                )
-                continue
-            outcome[result].append(doc_id)
-            warnings.extend((str(path), w) for w in notes)
+        with self._writing(progress):
+            manifest = self._tables.manifest()
+            for n, (path, prepared) in enumerate(self._prepare_ahead(files, manifest)):
+                if progress:
+                    progress(path.name, n / len(files))
+                try:
+                    result = prepared.result()
+                    if isinstance(result, str):
+                        outcome["unchanged"].append(result)
+                        continue
+                    outcome[self._commit(result)].append(result.parsed.document.doc_id)
+                    warnings.extend((str(path), w) for w in result.parsed.warnings)
+                except IngestError as exc:
+                    failed.append((str(path), str(exc)))
+                except Exception as exc:  # a broken file must not stop the batch
+                    log.exception("ingest of %s failed", path)
+                    failed.append(
+                        (str(path), f"文件 {path.name}：处理失败（{type(exc).__name__}: {exc}）")
+                    )
+            if not legacy_manifest(self.folder).keys() - self._tables.manifest().keys():
+                remove_legacy(self.folder)
         if progress:
             progress("完成", 1.0)
         report = IngestReport(
@@ -221,60 +305,82 @@ class Index:
         )
         return report
 
-    def _ingest_file(self, path: Path) -> tuple[str, str, tuple[str, ...]]:
+    def _prepare_ahead(
+        self, files: list[Path], manifest: dict[str, ManifestEntry], ahead: int = 2
+    ) -> Iterator[tuple[Path, Future[_Prepared | str]]]:
+        """Files prepared (read, parsed, chunked, tokenised) on a second thread, up to `ahead`
+        files before the one being embedded and committed: parsing and jieba run while the
+        engine embeds."""
+        with ThreadPoolExecutor(1, thread_name_prefix="policyqa-prepare") as pool:
+            queued: dict[int, Future[_Prepared | str]] = {}
+            for n, path in enumerate(files):
+                for m in range(n, min(n + ahead + 1, len(files))):
+                    if m not in queued:
+                        queued[m] = pool.submit(self._prepare_file, files[m], manifest)
+                yield path, queued.pop(n)
+
+    def _prepare_file(self, path: Path, manifest: dict[str, ManifestEntry]) -> _Prepared | str:
         if not path.is_file():
             raise IngestError(path, "文件不存在")
         if path.stat().st_size > self.settings.ingest.max_upload_bytes:
             raise IngestError(path, f"文件超过 {self.settings.ingest.max_upload_bytes} 字节上限")
-        sha = file_sha256(path.read_bytes())
-        doc_id = path.stem
-        if self._is_current(doc_id, sha):
-            return "unchanged", doc_id, ()
+        sha = file_sha256(read_bytes(path))
+        doc_id = doc_id_for(path)
+        entry = manifest.get(doc_id)
+        if entry and entry.sha256 == sha and entry.index_id == self.index_id:
+            return doc_id
         parsed = parse_file(path)
-        result = self.add(parsed, sha256=sha, source_path=str(path))
-        return result, parsed.document.doc_id, parsed.warnings
+        return self._prepare(parsed, sha, str(path))
 
-    def _is_current(self, doc_id: str, sha: str) -> bool:
-        entry = self._manifest.get(doc_id)
-        return (
-            entry is not None
-            and entry.sha256 == sha
-            and entry.index_id == self.index_id
-            and doc_id in self._parsed
-            and doc_id in self._keyword.doc_ids()
-            and bool(self.store.doc_chunk_ids(doc_id))
+    def _prepare(self, parsed: ParsedDocument, sha: str | None, source: str | None) -> _Prepared:
+        doc = parsed.document
+        sha = (
+            sha or doc.sha256 or file_sha256("\n".join(p.text for p in parsed.provisions).encode())
+        )
+        source = source if source is not None else doc.source_path
+        parsed = dataclasses.replace(
+            parsed, document=dataclasses.replace(doc, sha256=sha, source_path=source)
+        )
+        window = self.settings.ingest.window_chars
+        chunks = tuple(chunk_provisions(parsed.provisions, window_chars=window))
+        if not chunks:
+            raise IngestError(source or doc.doc_id, "未解析出可检索的条款")
+        checkpoint("parsed", doc.doc_id)
+        return _Prepared(
+            parsed,
+            chunks,
+            self._keyword.analyse(chunks),
+            tuple(provision_tokens(p) for p in parsed.provisions),
         )
 
     def add(
         self, parsed: ParsedDocument, sha256: str | None = None, source_path: str | None = None
     ) -> str:
         """Store one parsed document, replacing its previous version: "added" or "replaced"."""
+        prepared = self._prepare(parsed, sha256, source_path)
+        with self._writing(None):
+            return self._commit(prepared)
+
+    def _commit(self, prepared: _Prepared) -> str:
+        """The three steps of the module docstring, for one document."""
+        parsed, chunks = prepared.parsed, prepared.chunks
         doc = parsed.document
-        sha = (
-            sha256
-            or doc.sha256
-            or file_sha256("\n".join(p.text for p in parsed.provisions).encode())
-        )
-        source = source_path if source_path is not None else doc.source_path
-        doc = dataclasses.replace(doc, sha256=sha, source_path=source)
-        parsed = dataclasses.replace(parsed, document=doc)
-        window = self.settings.ingest.window_chars
-        by_id = {c.chunk_id: c for c in chunk_provisions(parsed.provisions, window_chars=window)}
-        chunks = list(by_id.values())
-        if not chunks:
-            raise IngestError(source or doc.doc_id, "未解析出可检索的条款")
-        with self._lock:
-            old_ids = self.store.doc_chunk_ids(doc.doc_id)
-            vectors = self._vectors(chunks, old_ids)
-            result = "replaced" if doc.doc_id in self._parsed else "added"
-            self.store.upsert(chunks, vectors)  # upsert, then drop stale chunks: never empty
-            self.store.delete(old_ids - {c.chunk_id for c in chunks})
-            self._tables.save_doc(parsed)
-            self._keyword.set_doc(doc.doc_id, chunks)
-            self._keyword.save(self._keyword_path)
-            self._manifest[doc.doc_id] = ManifestEntry(doc.doc_id, sha, source, self.index_id)
-            self._tables.save_manifest(self._manifest)  # the manifest last: it commits the doc
-            self._remember(parsed)
+        vectors = self._vectors(chunks)
+        result = "replaced" if doc.doc_id in self._stored else "added"
+        new_ids = {c.chunk_id for c in chunks}
+        self._tables.begin_pending(doc.doc_id, "replace")
+        self.store.upsert(chunks, vectors)
+        checkpoint("vectors", doc.doc_id)
+        entry = ManifestEntry(doc.doc_id, doc.sha256, doc.source_path, self.index_id)
+        with self._db.transaction() as conn:
+            version = Database.bump_generation(conn)
+            self._tables.write_doc(conn, parsed, entry, prepared.tokens, version)
+            self._keyword.write_doc(conn, doc.doc_id, prepared.analysed)
+        checkpoint("tables", doc.doc_id)
+        self.store.delete(self.store.doc_chunk_ids(doc.doc_id) - new_ids)
+        checkpoint("cleanup", doc.doc_id)
+        self._tables.end_pending(doc.doc_id)
+        self._sync()
         log.info(
             "%s %s: %d provisions, %d chunks",
             result,
@@ -284,37 +390,106 @@ class Index:
         )
         return result
 
-    def _vectors(self, chunks: list[Chunk], old_ids: set[str]) -> list[list[float]]:
-        """Vectors for the chunks: unchanged chunks (same content id) keep their stored vector."""
-        known = self.store.vectors([c.chunk_id for c in chunks if c.chunk_id in old_ids])
-        todo = [c for c in chunks if c.chunk_id not in known]
-        fresh = dict(
-            zip(
-                (c.chunk_id for c in todo),
-                self.embeddings.embed_documents([c.text for c in todo]) if todo else [],
-                strict=True,
-            )
-        )
-        log.debug("embedded %d chunks, re-used %d", len(todo), len(known))
-        return [known.get(c.chunk_id) or fresh[c.chunk_id] for c in chunks]
+    def _vectors(self, chunks: Sequence[Chunk]) -> list[list[float]]:
+        """A vector per chunk: from the cache by text, the rest embedded in batches (each batch
+        cached at once, so an interrupted ingest keeps what it embedded)."""
+        texts = [c.text for c in chunks]
+        known = self.cache.get(texts)
+        todo = [t for t in dict.fromkeys(texts) if t not in known]
+        size = max(1, self.settings.ingest.embed_batch)
+        for start in range(0, len(todo), size):
+            batch = todo[start : start + size]
+            fresh = self.embeddings.embed_documents(batch)
+            self.cache.put(batch, fresh)
+            known.update(zip(batch, fresh, strict=True))
+            checkpoint("embedding", chunks[0].doc_id)
+        log.debug("embedded %d texts, %d from the cache", len(todo), len(texts) - len(todo))
+        return [known[t] for t in texts]
 
     def delete(self, doc_id: str) -> bool:
-        """Remove a document from every part of the index; False when it was not there."""
-        with self._lock:
-            known = doc_id in self._manifest or doc_id in self._parsed
+        """Remove a document from every part of the index; False (nothing touched) when `doc_id`
+        is not a committed document. The id is only ever compared, never made into a path."""
+        with self._writing(None):
+            if doc_id not in self._tables.manifest():
+                return False
+            self._tables.begin_pending(doc_id, "delete")
+            with self._db.transaction() as conn:
+                Database.bump_generation(conn)
+                self._tables.delete_doc(conn, doc_id)
+                self._keyword.delete_doc(conn, doc_id)
             self.store.delete_doc(doc_id)
-            self._keyword.remove_doc(doc_id)
-            self._keyword.save(self._keyword_path)
-            self._tables.remove_doc(doc_id)
-            if self._manifest.pop(doc_id, None) is not None:
-                self._tables.save_manifest(self._manifest)
-            self._forget(doc_id)
-        return known
+            self._tables.end_pending(doc_id)
+            self._sync()
+        return True
+
+    # consistency
+    @contextlib.contextmanager
+    def _writing(self, progress: Progress | None) -> Iterator[None]:
+        """One writer at a time (threads and processes); interrupted work repaired first."""
+        waiting = (lambda message: progress(message, 0.0)) if progress else log.warning
+        with self._writer.hold(waiting):
+            if self._tables.pending():
+                self._repair()
+            yield
+
+    def _repair(self) -> None:
+        """Make the vector store hold exactly the committed chunks of each journalled document."""
+        for doc_id in self._tables.pending():
+            self.repairs.append(self.reconcile(doc_id))
+            log.warning("%s", self.repairs[-1])
+            self._tables.end_pending(doc_id)
+
+    def reconcile(self, doc_id: str) -> str:
+        """Vector store ⇐ tables for one document: stray chunks deleted, missing ones re-added
+        (vectors from the cache, else embedded). Returns what was done, in Chinese."""
+        committed = self._keyword.chunk_ids(doc_id)
+        stray = self.store.doc_chunk_ids(doc_id) - committed
+        self.store.delete(stray)
+        stored = self._tables.load([doc_id]).get(doc_id)
+        missing: list[Chunk] = []
+        if stored is not None and stored.entry.index_id == self.index_id:
+            window = self.settings.ingest.window_chars
+            chunks = chunk_provisions(stored.parsed.provisions, window_chars=window)
+            present = self.store.doc_chunk_ids(doc_id)
+            missing = [c for c in chunks if c.chunk_id in committed and c.chunk_id not in present]
+            if missing:
+                self.store.upsert(missing, self._vectors(missing))
+        kept = "保留上次完整导入的版本" if stored else "该文件不在索引中（删除或首次导入未完成）"
+        return (
+            f"索引上次处理文件 {doc_id} 时中断，已修复：{kept}"
+            f"（清除 {len(stray)} 个未提交的片段，补回 {len(missing)} 个）"
+        )
+
+    def verify(self) -> dict[str, str]:
+        """Disagreements between the stores, per document (empty when consistent)."""
+        problems: dict[str, str] = {}
+        manifest = self._tables.manifest()
+        for doc_id in {*manifest, *self._keyword.doc_ids()}:
+            committed = self._keyword.chunk_ids(doc_id)
+            in_store = self.store.doc_chunk_ids(doc_id)
+            stored = self._tables.load([doc_id]).get(doc_id)
+            if stored is None or doc_id not in manifest:
+                problems[doc_id] = "keyword index holds a document the tables do not"
+                continue
+            if stored.entry.index_id != self.index_id:
+                continue
+            window = self.settings.ingest.window_chars
+            expected = {
+                c.chunk_id for c in chunk_provisions(stored.parsed.provisions, window_chars=window)
+            }
+            if committed != expected:
+                problems[doc_id] = "keyword index and tables hold different versions"
+            elif in_store != expected:
+                problems[doc_id] = (
+                    f"vector store: {len(in_store - expected)} stray, {len(expected - in_store)} missing"
+                )
+        return problems
 
     # search
     def search_bm25(
         self, query: str, k: int, doc_ids: Collection[str] | None = None
     ) -> list[Scored]:
+        self._sync()
         return self._provisions_of(self._keyword.search(query, _chunk_k(k), doc_ids), k)
 
     def search_dense(
@@ -323,7 +498,9 @@ class Index:
         if not query.strip() or self.is_empty:
             return []
         vector = self.embeddings.embed_query(query)
-        return self._provisions_of(self.store.search(vector, _chunk_k(k), doc_ids), k)
+        hits = self.store.search(vector, _chunk_k(k), doc_ids)
+        committed = self._keyword.committed([h.chunk_id for h in hits])
+        return self._provisions_of((h for h in hits if h.chunk_id in committed), k)
 
     def _provisions_of(self, hits: Iterable[StoreHit], k: int) -> list[Scored]:
         """Chunk hits aggregated to their provisions: each provision at its best chunk's rank."""

@@ -1,19 +1,27 @@
-"""Provision and responsibility tables: one JSON per document plus a manifest, written atomically.
+"""Provision and responsibility tables and the manifest, in the index's SQLite file.
 
-`<index>/docs/<doc_id>.json` holds the document metadata, its provisions with their responsibilities
-and the parser's warnings; `<index>/manifest.json` maps doc_id to sha256, source path and index_id.
+`documents` holds each document's metadata, parser warnings and its manifest entry (sha256, source
+path, index_id); `provisions` its provisions with their responsibilities (JSON, the same form as
+`policyqa provisions --json`) and token sets. A document's rows are replaced in the caller's
+transaction, together with its keyword index rows. `pending` journals documents whose vectors are
+being replaced in the vector store, so that an interrupted ingest is found and repaired on open.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import sqlite3
 import tempfile
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.index.sqlite import Database
 from ingest.model import (
     Document,
     Level,
@@ -40,10 +48,6 @@ def atomic_write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _write_json(path: Path, data: Any) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def _span_to_dict(s: Span) -> dict[str, Any]:
@@ -175,45 +179,157 @@ class ManifestEntry:
     index_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class StoredDoc:
+    """One committed document version as read back from the tables."""
+
+    parsed: ParsedDocument
+    entry: ManifestEntry
+    version: int  # the generation that committed it
+    tokens: tuple[frozenset[str], ...]  # per provision, for support scoring
+
+
+def _compact(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 class Tables:
-    """The on-disk tables of an index folder."""
+    """Documents, provisions and the manifest in the index database."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
-        self.docs_folder = self.folder / "docs"
-        self.manifest_path = self.folder / "manifest.json"
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    def load_manifest(self) -> dict[str, ManifestEntry]:
-        if not self.manifest_path.exists():
-            return {}
-        data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+    def manifest(self) -> dict[str, ManifestEntry]:
+        """Committed documents in ingest order."""
+        rows = self.db.connection().execute(
+            "SELECT doc_id, sha256, source_path, index_id FROM documents ORDER BY seq"
+        )
+        return {str(r[0]): ManifestEntry(*map(str, r)) for r in rows}
+
+    def versions(self, conn: sqlite3.Connection | None = None) -> dict[str, tuple[int, str]]:
+        """doc_id → (version, index_id), in ingest order."""
+        rows = (conn or self.db.connection()).execute(
+            "SELECT doc_id, version, index_id FROM documents ORDER BY seq"
+        )
+        return {str(r[0]): (int(r[1]), str(r[2])) for r in rows}
+
+    def load(
+        self, doc_ids: Iterable[str], conn: sqlite3.Connection | None = None
+    ) -> dict[str, StoredDoc]:
+        conn = conn or self.db.connection()
+        out: dict[str, StoredDoc] = {}
+        for doc_id in doc_ids:
+            row = conn.execute(
+                "SELECT sha256, source_path, index_id, version, data FROM documents"
+                " WHERE doc_id = ?",
+                (doc_id,),
+            ).fetchone()
+            if row is None:
+                continue
+            data = json.loads(row[4])
+            provisions = []
+            tokens = []
+            for p_data, p_tokens in conn.execute(
+                "SELECT data, tokens FROM provisions WHERE doc_id = ? ORDER BY pos", (doc_id,)
+            ):
+                provisions.append(provision_from_dict(json.loads(p_data)))
+                tokens.append(frozenset(json.loads(p_tokens)))
+            parsed = ParsedDocument(
+                document_from_dict(data["document"]),
+                tuple(provisions),
+                tuple(data.get("warnings", ())),
+            )
+            entry = ManifestEntry(doc_id, str(row[0]), str(row[1]), str(row[2]))
+            out[doc_id] = StoredDoc(parsed, entry, int(row[3]), tuple(tokens))
+        return out
+
+    def write_doc(
+        self,
+        conn: sqlite3.Connection,
+        parsed: ParsedDocument,
+        entry: ManifestEntry,
+        tokens: Sequence[frozenset[str]],
+        version: int,
+    ) -> None:
+        """Replace the document's rows (inside the caller's transaction)."""
+        doc_id = parsed.document.doc_id
+        seq_row = conn.execute("SELECT seq FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        if seq_row is None:
+            seq_row = conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM documents").fetchone()
+        self.delete_doc(conn, doc_id)
+        data = {
+            "version": FORMAT_VERSION,
+            "document": document_to_dict(parsed.document),
+            "warnings": list(parsed.warnings),
+        }
+        conn.execute(
+            "INSERT INTO documents (doc_id, seq, sha256, source_path, index_id, version, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc_id,
+                int(seq_row[0]),
+                entry.sha256,
+                entry.source_path,
+                entry.index_id,
+                version,
+                _compact(data),
+            ),
+        )
+        conn.executemany(
+            "INSERT INTO provisions (doc_id, pos, data, tokens) VALUES (?, ?, ?, ?)",
+            (
+                (doc_id, pos, _compact(provision_to_dict(p)), _compact(sorted(toks)))
+                for pos, (p, toks) in enumerate(zip(parsed.provisions, tokens, strict=True))
+            ),
+        )
+
+    def delete_doc(self, conn: sqlite3.Connection, doc_id: str) -> None:
+        conn.execute("DELETE FROM provisions WHERE doc_id = ?", (doc_id,))
+        conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+
+    def forget_sha(self, conn: sqlite3.Connection, doc_id: str) -> None:
+        """Make the next ingest of this document redo it (its vectors could not be verified)."""
+        conn.execute("UPDATE documents SET sha256 = '' WHERE doc_id = ?", (doc_id,))
+
+    # the journal of vector-store replacements
+    def begin_pending(self, doc_id: str, action: str) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO pending (doc_id, action, started) VALUES (?, ?, ?)",
+                (doc_id, action, time.time()),
+            )
+
+    def end_pending(self, doc_id: str) -> None:
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM pending WHERE doc_id = ?", (doc_id,))
+
+    def pending(self) -> list[str]:
+        rows = self.db.connection().execute("SELECT doc_id FROM pending ORDER BY started")
+        return [str(r[0]) for r in rows]
+
+
+def legacy_manifest(folder: Path) -> dict[str, ManifestEntry]:
+    """The manifest of an index written before the SQLite tables (`manifest.json`)."""
+    path = Path(folder) / "manifest.json"
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
         return {
             doc_id: ManifestEntry(doc_id, e["sha256"], e.get("source_path", ""), e["index_id"])
             for doc_id, e in data.get("docs", {}).items()
         }
+    except (ValueError, KeyError, TypeError, AttributeError):
+        log.warning("unreadable legacy manifest %s", path, exc_info=True)
+        return {}
 
-    def save_manifest(self, entries: dict[str, ManifestEntry]) -> None:
-        docs = {
-            doc_id: {"sha256": e.sha256, "source_path": e.source_path, "index_id": e.index_id}
-            for doc_id, e in sorted(entries.items())
-        }
-        _write_json(self.manifest_path, {"version": FORMAT_VERSION, "docs": docs})
 
-    def doc_path(self, doc_id: str) -> Path:
-        return self.docs_folder / f"{doc_id}.json"
-
-    def load_doc(self, doc_id: str) -> ParsedDocument | None:
-        path = self.doc_path(doc_id)
-        if not path.exists():
-            return None
-        try:
-            return parsed_from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError):
-            log.warning("unreadable document table %s; re-ingest it", path, exc_info=True)
-            return None
-
-    def save_doc(self, parsed: ParsedDocument) -> None:
-        _write_json(self.doc_path(parsed.document.doc_id), parsed_to_dict(parsed))
-
-    def remove_doc(self, doc_id: str) -> None:
-        self.doc_path(doc_id).unlink(missing_ok=True)
+def remove_legacy(folder: Path) -> None:
+    """Drop the JSON tables of the old layout once every document is in the database."""
+    folder = Path(folder)
+    for sub in ("docs", "keyword"):
+        for path in sorted((folder / sub).glob("*.json")):
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            (folder / sub).rmdir()
+    (folder / "manifest.json").unlink(missing_ok=True)
