@@ -10,7 +10,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.service import PolicyQA
-from ui import chat_tab, department_tab, library_tab, matrix_tab
+from ui import chat_tab, department_tab, library_tab, matrix_tab, training_tab
 from ui.feedback import FeedbackStore
 from ui.format import document_choices, esc
 from ui.tables import library_rows
@@ -70,6 +70,8 @@ def build_app(qa: PolicyQA) -> gr.Blocks:
                 departments = department_tab.build(qa)
             with gr.Tab("责任矩阵", id="matrix"):
                 matrix = matrix_tab.build(qa)
+            with gr.Tab("培训", id="training"):
+                training_tab.build(qa)
             with gr.Tab("文件库", id="library"):
                 # the library refreshes every tab after an ingest or delete: built last
                 outputs: list[Any] = [status, chat.scope, departments.picker, matrix.document]

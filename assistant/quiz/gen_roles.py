@@ -96,6 +96,15 @@ def where(provision: Provision) -> str:
     return f"{provision.label}「{clean_title(provision.title)}」"
 
 
+def _explain(unit: Unit) -> str:
+    p = unit.provision
+    if p.kind is ProvisionKind.ANNEX:  # a table row: its category, its plan, the unit in its cell
+        table = " › ".join(p.path_titles)
+        table = table if table.startswith("附件") else f"附件 {table}"
+        return f"{table}中，「{clean_title(p.title)}」一行的责任部门为{quoted(unit.quote)}。"
+    return f"{where(p)}原文：{quoted(unit.quote)}"
+
+
 def role_items(ctx: Context) -> Iterator[QuizItem]:
     for provision in ctx.tasks:
         for unit in units(provision):
@@ -123,7 +132,7 @@ def _role_items(ctx: Context, unit: Unit, role: str) -> Iterator[QuizItem]:
     subject = f"「{unit.subject}」"
     if p.kind is ProvisionKind.ANNEX:
         subject = f"附件所列{subject}"
-    explanation = f"{where(p)}原文：{quoted(unit.quote)}"
+    explanation = _explain(unit)
     base = Claim(Topic.ROLE, role=role, span=unit.span)
 
     def item(type: ItemType, question: str, claim: Claim, difficulty: int) -> QuizItem:

@@ -131,7 +131,7 @@ class Dropped:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity (a UI state)
 class Quiz:
     items: tuple[QuizItem, ...]
     doc_ids: tuple[str, ...]
