@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from ingest.structure import parse_structure_report
 
 logger = logging.getLogger(__name__)
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def parse_text(
     doc_id: str, text: str, source_path: str = "", sha256: str = "", notes: tuple[str, ...] = ()
@@ -26,6 +29,9 @@ def parse_text(
     `ingest.limits` is refused before it is parsed."""
     where = source_path or doc_id
     check_text(where, text)
+    if _SURROGATE.search(text):  # a broken PDF text layer can carry them; nothing else can
+        text = _SURROGATE.sub("\ufffd", text)
+        notes = (*notes, "文件含有无法显示的字符，已替换为 �")
     cleaned = clean(text)
     if not cleaned.strip():
         raise IngestError(where, "文件为空（没有可读的文字）")
