@@ -38,6 +38,16 @@ class AnswerSettings(BaseModel):
     min_support: float = Field(
         0.34, description="Share of question terms a provision must contain to count as support."
     )
+    min_confidence: float = Field(
+        0.3,
+        description="Below this confidence a department answer abstains: it lists the candidate "
+        "tasks with their departments and asserts none.",
+    )
+    min_margin: float = Field(
+        0.1,
+        description="Lead of the best task's match over the runner-up (with other departments) "
+        "below which confidence is scaled down.",
+    )
 
 
 class LLMSettings(BaseModel):
@@ -78,6 +88,11 @@ class Settings(BaseSettings):
         description="API key of the OpenAI-compatible endpoint.",
     )
     auth: str | None = Field(None, description="`user:password` to require a login in the UI.")
+    admin: str | None = Field(
+        None,
+        description="`user:password` of the UI's administrator: only they may upload, re-ingest, "
+        "delete or correct documents and read the feedback records.",
+    )
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest options.")
     retrieval: RetrievalSettings = Field(
         default_factory=RetrievalSettings, description="Retrieval options."

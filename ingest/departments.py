@@ -11,12 +11,10 @@ from importlib import resources
 
 logger = logging.getLogger(__name__)
 
-_PREFIX = re.compile(r"^(?:苏州市|江苏省|[\u4e00-\u9fff]{2,3}省|省|市|国家)")
-_ABBREVIATIONS = (
-    ("发展和改革委员会", "发改委"),
-    ("发展改革委", "发改委"),
-    ("工业和信息化厅", "工信厅"),
-)
+_PREFIX = re.compile(r"^(?:苏州市|江苏省|[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,3}市|省|市|国家)")
+# What is left of a local government's name without its place is no department's short form.
+_NOT_A_SHORT_FORM = re.compile(r"^(?:人民政府|政府|委员会|场)")
+_PLACE_LINE = re.compile(r"^#\s*place:\s*(\S+)")
 _GENERIC = frozenset({"有关部门", "各有关部门", "市有关部门", "市各有关部门", "相关部门"})
 
 
@@ -33,14 +31,21 @@ def _fold(name: str) -> str:
     return normalise_name(name).replace("〔", "（").replace("〕", "）")
 
 
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[tuple[str, str], ...]:
+    data = resources.files("ingest").joinpath("data/abbreviations.tsv").read_text("utf-8")
+    rows = [row for row in load_rows(data) if len(row) == 2 and row[0] != row[1]]
+    return tuple((long, short) for long, short in rows)
+
+
 def _derived_aliases(name: str) -> set[str]:
     out: set[str] = set()
-    for long, short in _ABBREVIATIONS:
+    for long, short in _abbreviations():
         if long in name:
             out.add(name.replace(long, short))
     for alias in (name, *out):
         stripped = _PREFIX.sub("", alias)
-        if len(stripped) >= 3 and stripped != alias:
+        if len(stripped) >= 3 and stripped != alias and not _NOT_A_SHORT_FORM.match(stripped):
             out.add(stripped)
     out.discard(name)
     return out
@@ -73,6 +78,14 @@ class DepartmentRegistry:
     def default(cls) -> DepartmentRegistry:
         """The registry shipped in ingest/data/departments.tsv."""
         return _default_registry()
+
+    @classmethod
+    def for_document(cls, names: Iterable[str], scope_text: str) -> DepartmentRegistry:
+        """One document's registry: the shipped rows of the places its title block or issuers name
+        (苏州's rows for 苏委发〔2022〕7号, none for a Shanghai plan), then the names it prints, with their
+        short forms. "发展改革委" in a Shanghai plan is then Shanghai's, never Suzhou's 市发改委."""
+        rows = [row for place, rows in _place_rows().items() if place in scope_text for row in rows]
+        return cls.from_rows(rows).with_names(sorted(names))
 
     def canonical(self, name: str) -> str:
         """The canonical name; unknown names come back bracket-normalised. An unknown 省X/市X
@@ -131,6 +144,13 @@ class DepartmentRegistry:
                 logger.debug("ambiguous department alias %s: %s", alias, sorted(owners))
         return DepartmentRegistry(canonical_of, aliases_of)
 
+    def find_surfaces(self, text: str) -> list[str]:
+        """The department names as written in `text` (any alias this registry knows), longest
+        match first, in order of appearance."""
+        folded = _fold(text)
+        pattern = _mention_pattern(tuple(sorted(self.canonical_of, key=len, reverse=True)))
+        return list(dict.fromkeys(m.group(0) for m in pattern.finditer(folded)))
+
     def find_mentions(self, text: str) -> list[str]:
         """Canonical names of departments mentioned in `text`, longest match first, in order."""
         pattern = _mention_pattern(tuple(sorted(self.canonical_of, key=len, reverse=True)))
@@ -138,7 +158,7 @@ class DepartmentRegistry:
         return list(dict.fromkeys(found))
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _mention_pattern(aliases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(a) for a in aliases if len(a) >= 2) or r"(?!x)x")
 
@@ -147,6 +167,21 @@ def load_rows(text: str) -> list[list[str]]:
     return [
         line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")
     ]
+
+
+@lru_cache(maxsize=1)
+def _place_rows() -> dict[str, list[list[str]]]:
+    """Rows of departments.tsv by the place their "# place:" line names."""
+    data = resources.files("ingest").joinpath("data/departments.tsv").read_text("utf-8")
+    out: dict[str, list[list[str]]] = {}
+    place = ""
+    for line in data.splitlines():
+        m = _PLACE_LINE.match(line)
+        if m:
+            place = m.group(1)
+        elif line.strip() and not line.startswith("#") and place:
+            out.setdefault(place, []).append(line.split("\t"))
+    return out
 
 
 @lru_cache(maxsize=1)

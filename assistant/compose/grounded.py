@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from assistant.answer import Answer, Citation
 from assistant.compose import templates as t
 from assistant.compose.render import cite, heading, who
+from assistant.compose.targets import asked_years, by_year
+from assistant.compose.verdict import asks_yes_no, verdict_line
 from assistant.index.corpus import CorpusView, sentences
 from assistant.index.retrieve import Hit
 from assistant.index.support import Support, support
@@ -78,9 +80,36 @@ class GroundedAnswers:
             # Where the question's words stand as one phrase, those places are the answer.
             exact = [c for c in strong if phrase in c.provision.text]
             return self._list(query, exact or strong, restricted=False)
+        if query.intent is Intent.TARGET:
+            answer = self._targets(query, strong[:2])
+            if answer is not None:
+                return answer
         if len(query.doc_ids) > 1:
             return self._quotes(query, per_document(strong))
         return self._quotes(query, strong[:2])
+
+    def _targets(self, query: Query, supports: Sequence[Support]) -> Answer | None:
+        """Targets by year: the asked year's sentences, or every year's under its own heading."""
+        wanted = asked_years(query.question)
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for s in supports:
+            stretches = [y for y in by_year(s.provision.text) if not wanted or y.year in wanted]
+            if not stretches:
+                continue
+            lines.append(f"**{heading(self.corpus, s.provision)}**{who(s.provision)}")
+            for stretch in stretches:
+                lines.append(f"- **{stretch.year}年**")
+                lines.extend(f"  > {q}" for q in stretch.sentences)
+                citations.append(cite(s.provision, stretch.sentences[0]))
+        if not lines:
+            return None
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(citations),
+            intent=query.intent.value,
+        )
 
     def outline(self, query: Query) -> Answer | None:
         """ "城乡建设低碳转型包括哪几条任务？" / "主要任务分成哪几个方面？" / "工作原则有哪些？": the
@@ -135,12 +164,16 @@ class GroundedAnswers:
     def _quotes(self, query: Query, supports: Sequence[Support]) -> Answer:
         lines: list[str] = []
         citations: list[Citation] = []
+        if query.intent is Intent.RULE and asks_yes_no(query.question):
+            verdict = verdict_line([q for s in supports[:1] for q in s.sentences])
+            if verdict:
+                lines.append(verdict)
         for s in supports:
             quotes = s.sentences or tuple(sentences(s.provision.text)[:2])
             lines.append(f"**{heading(self.corpus, s.provision)}**{who(s.provision)}")
             lines.extend(f"> {q}" for q in quotes)
             citations.extend(cite(s.provision, q) for q in quotes[:1])
-        if not lines:
+        if not citations:
             return refuse(query, t.REFUSAL)
         return Answer(
             question=query.question,

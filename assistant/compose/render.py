@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from assistant.answer import Citation
 from assistant.index.corpus import CorpusView, sentences
-from ingest.model import Provision
+from ingest.model import Provision, Span
 
 
 def join(names: Sequence[str]) -> str:
@@ -25,6 +25,8 @@ def who(p: Provision) -> str:
         return f"（牵头：{join(r.lead)}）"
     if r.co:
         return f"（按职责分工负责：{join(r.co)}）"
+    if r.responsible:
+        return f"（责任单位：{join(r.responsible)}）"
     return ""
 
 
@@ -33,17 +35,48 @@ def attribution_sentence(p: Provision) -> str:
     raw = p.responsibility.raw
     if raw and raw in p.text:
         return raw
+    spans = p.responsibility.spans
+    if spans and spans[-1].raw in p.text:
+        return spans[-1].raw
     parts = sentences(p.text)
     return parts[-1] if parts else p.title
 
 
-def cite(p: Provision, quote: str) -> Citation:
+def span_quote(p: Provision, span: Span) -> str:
+    """The first sentence a span covers (verbatim), its attribution when it covers no other."""
+    covered = p.text[span.start : span.end]
+    body = covered[: len(covered) - len(span.raw)] if covered.endswith(span.raw) else covered
+    parts = [s for s in sentences(body.lstrip("。；，、 \n")) if len(s) > 1]
+    return parts[0] if parts else span.raw
+
+
+def span_lines(p: Provision) -> list[str]:
+    """Every span of a provision: its first sentence and the units it names, as the table shows it."""
+    lines: list[str] = []
+    for i, s in enumerate(p.responsibility.spans, 1):
+        roles = "；".join(
+            part
+            for part in (
+                f"牵头：{join(s.lead)}" if s.lead else "",
+                f"配合：{join(s.co)}" if s.co else "",
+                f"责任单位：{join(s.responsible)}" if s.responsible else "",
+                f"完成期限：{s.deadline}" if s.deadline else "",
+            )
+            if part
+        )
+        lines.append(f"{i}. {span_quote(p, s)} —— {roles}")
+    return lines
+
+
+def cite(p: Provision, quote: str, span: Span | None = None) -> Citation:
+    roles = span or p.responsibility
     return Citation(
         doc_id=p.doc_id,
         key=p.key,
         label=p.label,
         title=p.title,
         quote=quote,
-        lead=p.responsibility.lead,
-        co=p.responsibility.co,
+        lead=roles.lead,
+        co=roles.co,
+        responsible=roles.responsible,
     )

@@ -17,7 +17,9 @@ NO_DEADLINE = "文件没有写明这项工作的完成期限。相关条款："
 NOT_STATED = "文件没有给出这一具体内容（如具体数值、比例或金额）。相关条款只写明："
 NO_DEPARTMENT_TASKS = "已收录文件中没有点名“{department}”{role}的任务。"
 ANNEX_NOTE = "另：附件分工表中还有 {n} 项专项方案由{department}负责（可问“{department}在附件中负责哪些方案？”）。"
-NO_LEAD_NOTE = "该条未明确牵头部门，由以下部门按职责分工负责。"
+NO_LEAD_NOTE = "该条未明确牵头部门。"
+ABSTAIN = "不能确定您问的是哪一项任务，没有直接给出部门。最相关的几项如下，请指明条款或任务名称："
+FOLLOW_UP_READ = "按上文理解为：{resolved}"
 EMPTY_INDEX = "文件库为空，请先导入文件（policyqa ingest）。"
 
 ROLE_WORD = {"lead": "牵头", "co": "配合（按职责分工负责）", "any": "负责"}

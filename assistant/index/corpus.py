@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ingest.departments import DepartmentRegistry
+from ingest.departments import DepartmentRegistry, normalise_name
 from ingest.model import Document, Provision, ProvisionKind
 from ingest.segment import tokenize
 
@@ -68,6 +68,48 @@ class CorpusView:
             df.update(toks)
         n = max(len(self.tokens), 1)
         return {t: math.log(1 + n / c) for t, c in df.items()}
+
+    @cached_property
+    def registries(self) -> dict[str, DepartmentRegistry]:
+        """Each document's own department registry: the names it prints (and their short forms),
+        plus the shipped rows of its place. A name is resolved within the documents in scope."""
+        names: dict[str, set[str]] = {d.doc_id: set() for d in self.documents}
+        for p in self.provisions:
+            r = p.responsibility
+            names.setdefault(p.doc_id, set()).update(r.departments, r.implementers)
+        return {
+            doc_id: DepartmentRegistry.for_document(found, self.scope_text(doc_id))
+            for doc_id, found in names.items()
+        }
+
+    def registry_of(self, doc_id: str) -> DepartmentRegistry:
+        return self.registries.get(doc_id) or self.registry
+
+    def mentions(self, text: str, doc_ids: Sequence[str] = ()) -> list[str]:
+        """Departments named in `text`, as written there, that a document in scope prints (every
+        document when none is in scope). A name inside a longer one counts once ("市发改委", not
+        also "发改委")."""
+        found: list[str] = []
+        for doc_id in doc_ids or [d.doc_id for d in self.documents]:
+            found.extend(self.registry_of(doc_id).find_surfaces(text))
+        unique = list(dict.fromkeys(found))
+        kept = [m for m in unique if not any(m != o and m in o for o in unique)]
+        return sorted(kept, key=text.find)
+
+    def printed_name(self, doc_id: str, asked: str) -> str | None:
+        """How `doc_id` prints the department asked about; None when it names no such body."""
+        registry = self.registry_of(doc_id)
+        if normalise_name(asked) in registry.aliases_of or registry.canonical(
+            asked
+        ) != normalise_name(asked):
+            return registry.canonical(asked)
+        found = registry.find_mentions(asked)
+        return found[0] if len(found) == 1 else None
+
+    def same_department(self, doc_id: str, asked: str, printed: str) -> bool:
+        """Whether the department asked about is the one `doc_id` prints as `printed`."""
+        name = self.printed_name(doc_id, asked)
+        return name is not None and self.registry_of(doc_id).same(name, printed)
 
     @cached_property
     def title_blocks(self) -> dict[str, str]:

@@ -20,6 +20,9 @@ THIS_RE = re.compile(
 STEP_RE = re.compile(r"(上|下|前|后)一?(条|项)")
 LIST_THEM_RE = re.compile(r"列出来|列一下|列举一下|分别是|具体是哪|都是哪|是哪几|看看")
 KEEP_INTENTS = (Intent.NO_LEAD, Intent.WHO_LEADS, Intent.COUNT, Intent.DEPARTMENT_TASKS)
+# Questions about a whole document stand alone unless they point back ("这些"、"这条"、"它"):
+# "哪些任务没有牵头部门？" after a department question is asked about the document, not that answer.
+WHOLE_DOCUMENT_INTENTS = (Intent.NO_LEAD, Intent.COUNT, Intent.METADATA, Intent.ABOUT)
 THESE_RE = re.compile(r"这些|其中|以上|上述|里面|当中|这几|前面")
 ROLE_ONLY_RE = re.compile(
     r"^(那|那么|那请问|请问|还有)?(它的?|其)?(配合|牵头|参与|协同|负责|责任)(的)?(部门|单位)?(呢|有哪些|是谁|是哪些|都有谁)?[？?。！!]?$"
@@ -42,13 +45,16 @@ def resolve(
     keys_of: Callable[[Query], tuple[str, ...]],
     neighbour: Callable[[str, int], str | None] = lambda _ref, _step: None,
     has_subject: Callable[[str], bool] = lambda _text: True,
+    named_in: Callable[[str, Sequence[str]], tuple[str, ...]] = lambda _reply, _docs: (),
 ) -> Query:
     """The standalone Query for `question`, given the earlier turns (oldest first).
 
     `understand` parses a standalone question, `find_departments` finds departments in an earlier
     reply, `keys_of` gives the provision refs that answered an earlier query ("这些任务", "这条"), and
     `neighbour(ref, ±1)` the item before or after a provision ("上一条呢？"); a question without a
-    subject of its own (`has_subject`, e.g. "谁牵头？") is about the provision just answered.
+    subject of its own (`has_subject`, e.g. "谁牵头？") is about the provision just answered, and
+    "这条" is the provision the assistant's last reply named (`named_in(reply, doc_ids)`), when it
+    named one. A follow-up's Query says which earlier question it was read against (`follows`).
     """
     current = understand(question)
     user_turns = [i for i, t in enumerate(history) if t["role"] == "user"]
@@ -68,17 +74,26 @@ def resolve(
         keys_of=keys_of,
         neighbour=neighbour,
         has_subject=has_subject,
+        named_in=named_in,
     )
     reply = " ".join(t["content"] for t in history[last + 1 :] if t["role"] == "assistant")
+    named = named_in(reply, previous.doc_ids)
+
+    def answered(query: Query) -> tuple[str, ...]:
+        # What the assistant said it answered comes first; re-answering is the fallback.
+        return named if named and query is previous else keys_of(query)
+
     merged = _merge(
         current,
         previous=previous,
         reply=reply,
         find_departments=find_departments,
-        keys_of=keys_of,
+        keys_of=answered,
         neighbour=neighbour,
         has_subject=has_subject,
     )
+    if merged is not current:
+        merged = dataclasses.replace(merged, follows=previous.question)
     if not merged.doc_ids and previous.doc_ids:
         # A follow-up stays in the documents the conversation is about.
         return dataclasses.replace(merged, doc_ids=previous.doc_ids)
@@ -97,6 +112,14 @@ def _merge(  # noqa: PLR0912 - one branch per kind of follow-up reads best
 ) -> Query:
     q = current.question.strip()
     if current.intent is Intent.INJECTION:
+        return current
+    points_back = (
+        THIS_RE.search(q)
+        or THESE_RE.search(q)
+        or PRONOUN_RE.search(q)
+        or SHORT_FOLLOWUP_RE.search(q)
+    )
+    if current.intent in WHOLE_DOCUMENT_INTENTS and not points_back and not current.departments:
         return current
     if ROLE_ONLY_RE.match(q):
         # "那配合部门呢？": same provision, another role.

@@ -48,6 +48,7 @@ class Query:
     exclude_keys: tuple[str, ...] = ()  # follow-up "它还…": what was already answered
     foreign_place: str | None = None  # a place named that no indexed document covers
     min_leads: int = 0  # "三个部门共同牵头": only tasks with at least/exactly this many leads
+    follows: str = ""  # the earlier question a follow-up was read against ("" = standalone)
 
 
 INJECTION_RE = re.compile(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.index.corpus import CorpusView
+from assistant.understand.abbreviation import KIND_RE, named_by_short_title
 from assistant.understand.intent import PLACES
 from assistant.understand.terms import content_tokens
 
@@ -32,6 +33,11 @@ def document_scope(question: str, corpus: CorpusView) -> Scope:
         if named:
             return Scope(tuple(named), (number.group(0),))
     places = [p for p in (*PLACES, *LOCAL_PLACES) if p in question]
+    short = named_by_short_title(question, corpus.title_blocks)
+    if short is not None:
+        # "江苏节能意见", "成渝联合行动方案": a short title names the document; a place narrows it.
+        of_places = [d for d in short.doc_ids if any(p in corpus.scope_text(d) for p in places)]
+        return Scope(tuple(of_places or short.doc_ids), (short.piece, *places))
     terms = [t for t in content_tokens(question) if not any(p in t for p in places)]
     chosen: list[str] = []
     words: list[str] = list(places)
@@ -82,5 +88,12 @@ LOCAL_PLACES = ("苏州", "成渝", "石家庄")
 
 
 def is_naming_word(word: str) -> bool:
-    """A word that only names documents (a place, a document number, 实施/意见/方案…), never a topic."""
-    return word in GENERIC_TITLE_WORDS or word in PLACES or word in LOCAL_PLACES or "〔" in word
+    """A word that only names documents (a place, a document number, 实施/意见/方案…, a short
+    title such as 江苏节能意见), never a topic."""
+    return (
+        word in GENERIC_TITLE_WORDS
+        or word in PLACES
+        or word in LOCAL_PLACES
+        or "〔" in word
+        or (len(word) >= 4 and bool(KIND_RE.search(word[-2:])))
+    )

@@ -54,6 +54,10 @@ def content_tokens(question: str, keep: frozenset[str] = frozenset()) -> list[st
 def query_terms(query: Query) -> list[str]:
     """What a query asks about: its content words less the words that only named the documents."""
     terms = content_tokens(query.text)
-    asked = [t for t in terms if not any(w in t for w in query.scope_words)]
+    # A term that holds a naming word, or sits inside a short title ("节能" in 江苏节能意见), named
+    # the document.
+    asked = [
+        t for t in terms if not any(w in t or (len(w) >= 4 and t in w) for w in query.scope_words)
+    ]
     # "广东和苏州的绿色金融任务分别由谁牵头？": the title words are also the subject.
     return asked or terms

@@ -1,0 +1,101 @@
+"""Which task a responsibility question is about, and how sure that is.
+
+Evidence, not phrases: a candidate's match is the mean of two shares — of the question's (idf-weighted)
+words that the provision contains, and of the provision title's words that the question contains.
+Confidence is that match, scaled down when the runner-up that names *other* departments comes close
+(a runner-up with the same departments changes nothing the answer asserts). Below the threshold the
+answer abstains and shows the candidates. Inside the chosen provision, the span whose sentences hold
+the question's words best is the one the answer is about, when it stands out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.index.corpus import CorpusView
+from assistant.index.support import support
+from assistant.understand.intent import Query
+from assistant.understand.terms import content_tokens, query_terms
+from ingest.model import Provision, ProvisionKind, Span
+
+RANK_PENALTY = 0.01  # per retrieval rank: ties go to what retrieval ranked first
+SPAN_MARGIN = 0.15  # a span must lead the next one by this share of the question's weight
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    provision: Provision
+    match: float  # 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    candidates: tuple[Candidate, ...]  # best first
+    confidence: float  # 0..1
+
+    @property
+    def best(self) -> Provision | None:
+        return self.candidates[0].provision if self.candidates else None
+
+
+def title_overlap(corpus: CorpusView, p: Provision, terms: Sequence[str]) -> float:
+    title_terms = content_tokens(p.title)
+    if not title_terms:
+        return 0.0
+    hit = corpus.weight(x for x in title_terms if x in terms)
+    return hit / corpus.weight(title_terms)
+
+
+def rank_tasks(
+    corpus: CorpusView, query: Query, provisions: Sequence[Provision]
+) -> list[Candidate]:
+    """Provisions that carry an attribution, by how well they match the question."""
+    terms = query_terms(query)
+    scored: list[Candidate] = []
+    for rank, p in enumerate(dict.fromkeys(provisions)):
+        if p.responsibility.is_empty or p.kind is ProvisionKind.META:
+            continue
+        s = support(corpus, p, terms, 1).score
+        match = (s + title_overlap(corpus, p, terms)) / 2 - RANK_PENALTY * rank
+        scored.append(Candidate(p, max(match, 0.0)))
+    return sorted(scored, key=lambda c: -c.match)
+
+
+def confidence(candidates: Sequence[Candidate], min_margin: float) -> float:
+    if not candidates:
+        return 0.0
+    best = candidates[0]
+    mine = set(best.provision.responsibility.departments)
+    rival = next(
+        (c for c in candidates[1:] if set(c.provision.responsibility.departments) != mine), None
+    )
+    margin = best.match - rival.match if rival else 1.0
+    return best.match if margin >= min_margin else best.match * max(margin, 0.0) / min_margin
+
+
+def choose_task(
+    corpus: CorpusView, query: Query, provisions: Sequence[Provision], *, min_margin: float
+) -> Choice:
+    candidates = rank_tasks(corpus, query, provisions)
+    return Choice(tuple(candidates), confidence(candidates, min_margin))
+
+
+def choose_span(corpus: CorpusView, query: Query, p: Provision) -> Span | None:
+    """The span of `p` the question is about, when one stands out; None for the whole provision."""
+    spans = p.responsibility.spans
+    if len(spans) < 2 or len({(*s.departments, s.deadline or "") for s in spans}) < 2:
+        return None
+    terms = query_terms(query)
+    total = corpus.weight(terms)
+    if not total:
+        return None
+    scores = []
+    for s in spans:
+        covered = p.text[s.start : s.end]
+        scores.append(corpus.weight(t for t in terms if t in covered) / total)
+    ranked = sorted(range(len(spans)), key=lambda i: -scores[i])
+    first, second = ranked[0], ranked[1]
+    if scores[first] - scores[second] >= SPAN_MARGIN:
+        return spans[first]
+    return None

@@ -1,0 +1,341 @@
+"""Responsibility answers, from the tables only: who leads a task (or abstains, showing candidates),
+what a department does (per document, per role), tasks with no lead, tasks led jointly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from assistant.answer import Answer, Citation, Departments
+from assistant.compose import templates as t
+from assistant.compose.choose import Choice, choose_span, choose_task
+from assistant.compose.grounded import refuse
+from assistant.compose.render import (
+    attribution_sentence,
+    cite,
+    heading,
+    join,
+    span_lines,
+    span_quote,
+)
+from assistant.index.corpus import CorpusView
+from assistant.index.support import support
+from assistant.understand.intent import Query, Role
+from assistant.understand.terms import query_terms
+from ingest.model import Provision, ProvisionKind, Span
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    min_match: float  # a candidate below this is no task the question is about
+    min_confidence: float  # below this the answer abstains
+    min_margin: float
+
+
+@dataclass(slots=True)
+class _Held:
+    """What one department holds in one document."""
+
+    name: str  # as the document prints it
+    led: list[Provision] = field(default_factory=list)
+    joined: list[Provision] = field(default_factory=list)
+    listed: list[Provision] = field(default_factory=list)  # 责任单位, no lead stated
+
+    @property
+    def any(self) -> list[Provision]:
+        return [*self.led, *self.joined, *self.listed]
+
+
+class DepartmentAnswers:
+    def __init__(self, corpus: CorpusView, thresholds: Thresholds) -> None:
+        self.corpus = corpus
+        self.th = thresholds
+
+    # -- who leads X ------------------------------------------------------------------------------
+    def who_leads(self, query: Query, pool: Sequence[Provision], exact: bool) -> Answer | None:
+        """The answer about the task(s) in `pool` (exact: named by article or by the conversation,
+        so no doubt); None when no candidate matches the question at all."""
+        if exact:
+            return self._assert(query, list(pool), 1.0)
+        if len(query.doc_ids) > 1:
+            per_doc = [
+                choose_task(self.corpus, query, [p for p in pool if p.doc_id == d], min_margin=0)
+                for d in query.doc_ids
+            ]
+            chosen = [c for c in per_doc if c.best and c.candidates[0].match >= self.th.min_match]
+            if not chosen:
+                return None
+            return self._assert(
+                query, [c.best for c in chosen if c.best], min(c.confidence for c in chosen)
+            )
+        choice = choose_task(self.corpus, query, pool, min_margin=self.th.min_margin)
+        if not choice.candidates or choice.candidates[0].match < self.th.min_match:
+            return None
+        if choice.confidence < self.th.min_confidence:
+            return self._abstain(query, choice)
+        best = choice.best
+        return self._assert(query, [best] if best else [], choice.confidence)
+
+    def _assert(self, query: Query, chosen: list[Provision], confidence: float) -> Answer:
+        spans = [choose_span(self.corpus, query, p) for p in chosen]
+        if query.asks_deadline:
+            deadlines = [
+                s.deadline if s else p.responsibility.deadline
+                for p, s in zip(chosen, spans, strict=True)
+            ]
+            if not any(deadlines):
+                heads = "；".join(heading(self.corpus, p) for p in chosen)
+                return refuse(query, f"{t.NO_DEADLINE}{heads}")
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for p, span in zip(chosen, spans, strict=True):
+            lines.append(f"**{heading(self.corpus, p)}**")
+            if span is not None:
+                lines.append(f"> {span_quote(p, span)}")
+                lines.extend(responsibility_lines(span, query.role))
+                citations.append(cite(p, span_quote(p, span), span))
+                continue
+            several = [s for s in p.responsibility.spans if s.departments]
+            if len({s.departments for s in several}) > 1:
+                lines.extend(span_lines(p))
+            else:
+                lines.extend(responsibility_lines(p.responsibility, query.role))
+            citations.append(cite(p, attribution_sentence(p)))
+        main: Span | Provision = spans[0] if spans and spans[0] is not None else chosen[0]
+        roles = main if isinstance(main, Span) else main.responsibility
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(citations),
+            departments=Departments(lead=roles.lead, co=roles.co, responsible=roles.responsible),
+            intent=query.intent.value,
+            confidence=confidence,
+        )
+
+    def _abstain(self, query: Query, choice: Choice) -> Answer:
+        terms = query_terms(query)
+        shown = [c.provision for c in choice.candidates[:3]]
+        lines = [t.ABSTAIN]
+        citations: list[Citation] = []
+        for i, p in enumerate(shown, 1):
+            quote = (support(self.corpus, p, terms, 1).sentences or (attribution_sentence(p),))[0]
+            lines.append(f"{i}. **{heading(self.corpus, p)}**（{roles_summary(p.responsibility)}）")
+            lines.append(f"   > {quote}")
+            citations.append(cite(p, quote))
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(citations),
+            intent=query.intent.value,
+            confidence=choice.confidence,
+            abstained=True,
+        )
+
+    # -- what does department Y do ----------------------------------------------------------------
+    def held_by(
+        self, department: str, pool: Sequence[Provision], *, annex: bool, exclude: frozenset[str]
+    ) -> dict[str, _Held]:
+        """Per document: the tasks the department leads, joins and is listed for."""
+        out: dict[str, _Held] = {}
+        for p in pool:
+            if (p.kind is ProvisionKind.ANNEX) != annex or p.ref in exclude:
+                continue
+            name = self.corpus.printed_name(p.doc_id, department)
+            if name is None:
+                continue
+            r = p.responsibility
+            same = self.corpus.registry_of(p.doc_id).same
+            held = out.setdefault(p.doc_id, _Held(name))
+            if any(same(name, d) for d in r.lead):
+                held.led.append(p)
+            elif any(same(name, d) for d in r.co):
+                held.joined.append(p)
+            elif any(same(name, d) for d in r.responsible):
+                held.listed.append(p)
+        return {d: h for d, h in out.items() if h.any}
+
+    def department_tasks(
+        self,
+        query: Query,
+        pool: Sequence[Provision],
+        *,
+        annex: bool,
+        annex_pool: Sequence[Provision],
+    ) -> Answer:
+        lines: list[str] = []
+        citations: list[Citation] = []
+        asserted: dict[str, list[str]] = {"lead": [], "co": [], "responsible": []}
+        exclude = frozenset(query.exclude_keys)
+        for department in query.departments:
+            per_doc = self.held_by(department, pool, annex=annex, exclude=exclude)
+            several = len(per_doc) > 1
+            listed_any = False
+            for doc_id, held in per_doc.items():
+                if several:
+                    lines.append(f"### 《{self.corpus.doc_title(doc_id)}》")
+                shown = self._held_lines(held, query.role, annex, lines, asserted)
+                listed_any = listed_any or bool(shown)
+                citations.extend(cite(p, attribution_sentence(p)) for p in shown)
+                if not annex and not query.restrict_keys:
+                    rows = self.held_by(department, annex_pool, annex=True, exclude=frozenset())
+                    if doc_id in rows:
+                        n = len(rows[doc_id].any)
+                        lines.append(t.ANNEX_NOTE.format(department=held.name, n=n))
+            if not listed_any:
+                role = t.ROLE_WORD[query.role.value]
+                lines.append(t.NO_DEPARTMENT_TASKS.format(department=department, role=role))
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(citations),
+            departments=Departments(
+                lead=tuple(dict.fromkeys(asserted["lead"])),
+                co=tuple(dict.fromkeys(asserted["co"])),
+                responsible=tuple(dict.fromkeys(asserted["responsible"])),
+            ),
+            intent=query.intent.value,
+        )
+
+    def _held_lines(
+        self,
+        held: _Held,
+        role: Role,
+        annex: bool,
+        lines: list[str],
+        asserted: dict[str, list[str]],
+    ) -> list[Provision]:
+        shown: list[Provision] = []
+        name = held.name
+        if annex:
+            rows = held.any
+            lines += self.numbered(f"{name}负责的专项方案（附件分工表，{len(rows)}项）", rows)
+            asserted["responsible"].append(name)
+            return rows
+        groups: list[tuple[str, str, list[Provision]]] = []
+        if role is not Role.CO:
+            groups.append(("lead", f"{name}牵头的任务（{len(held.led)}项）", held.led))
+        if role is not Role.LEAD:
+            groups.append(
+                ("co", f"{name}按职责分工参与（配合）的任务（{len(held.joined)}项）", held.joined)
+            )
+        if role is not Role.CO or not held.joined:
+            note = "（文件只列出责任单位，未写明牵头）"
+            groups.append(
+                (
+                    "responsible",
+                    f"{name}列为责任单位的任务{note}（{len(held.listed)}项）",
+                    held.listed,
+                )
+            )
+        for kind, title, provisions in groups:
+            if not provisions and (kind == "responsible" or held.listed):
+                continue
+            lines += self.numbered(title, provisions)
+            shown += provisions
+            if provisions:
+                asserted[kind].append(name)
+        return shown
+
+    def numbered(self, title: str, provisions: Sequence[Provision]) -> list[str]:
+        return [
+            f"**{title}**",
+            *(f"{i}. {heading(self.corpus, p)}" for i, p in enumerate(provisions, 1)),
+        ]
+
+    # -- tasks picked from the table ----------------------------------------------------------------
+    def no_lead(self, query: Query, pool: Sequence[Provision]) -> Answer:
+        found = [
+            p
+            for p in pool
+            if not p.responsibility.lead and (p.responsibility.co or p.responsibility.responsible)
+        ]
+        header = f"共有 {len(found)} 项任务没有明确牵头部门（列出负责的部门）："
+        return self.listing(
+            query, header, found, lambda p: (*p.responsibility.co, *p.responsibility.responsible)
+        )
+
+    def joint_leads(self, query: Query, pool: Sequence[Provision]) -> Answer:
+        found = [p for p in pool if len(p.responsibility.lead) >= query.min_leads]
+        if len(query.departments) >= 2:
+            found = [
+                p
+                for p in found
+                if all(
+                    any(self.corpus.same_department(p.doc_id, d, x) for x in p.responsibility.lead)
+                    for d in query.departments
+                )
+            ]
+            header = f"{join(query.departments)}共同牵头的任务共 {len(found)} 项："
+        else:
+            header = f"共有 {len(found)} 项任务由 {query.min_leads} 个及以上部门共同牵头："
+        return self.listing(query, header, found, lambda p: p.responsibility.lead)
+
+    def listing(
+        self,
+        query: Query,
+        header: str,
+        found: Sequence[Provision],
+        names: Callable[[Provision], Sequence[str]],
+    ) -> Answer:
+        """Tasks picked from the table, each with the departments that made it qualify, grouped by
+        document when several documents answer."""
+        lines = [header]
+        docs = list(dict.fromkeys(p.doc_id for p in found))
+        for doc_id in docs:
+            of_doc = [p for p in found if p.doc_id == doc_id]
+            if len(docs) > 1:
+                lines.append(f"### 《{self.corpus.doc_title(doc_id)}》（{len(of_doc)}项）")
+            lines += [
+                f"{i}. {heading(self.corpus, p)}：{join(names(p))}" for i, p in enumerate(of_doc, 1)
+            ]
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(cite(p, attribution_sentence(p)) for p in found),
+            intent=query.intent.value,
+        )
+
+
+def roles_summary(r: Span | object) -> str:
+    lead = getattr(r, "lead", ())
+    co = getattr(r, "co", ())
+    responsible = getattr(r, "responsible", ())
+    parts = []
+    if lead:
+        parts.append(f"牵头：{join(lead)}")
+    if co:
+        parts.append(f"配合：{join(co)}")
+    if responsible:
+        parts.append(f"责任单位：{join(responsible)}")
+    return "；".join(parts) or "未列出部门"
+
+
+def responsibility_lines(r: Span | object, role: Role) -> list[str]:
+    """The roles of a span or a whole provision, as printed, the asked role first."""
+    lead: tuple[str, ...] = getattr(r, "lead", ())
+    co: tuple[str, ...] = getattr(r, "co", ())
+    responsible: tuple[str, ...] = getattr(r, "responsible", ())
+    implementers: tuple[str, ...] = getattr(r, "implementers", ())
+    deadline: str | None = getattr(r, "deadline", None)
+    by_convention = bool(lead) and set(lead) <= set(responsible)
+    lines: list[str] = []
+    lead_line = (
+        f"- 牵头部门：{join(lead)}" + ("（文件注明列首位的为牵头单位）" if by_convention else "")
+        if lead
+        else f"- {t.NO_LEAD_NOTE}"
+    )
+    co_line = f"- 配合部门（按职责分工负责）：{join(co)}" if co else ""
+    if role is Role.CO:
+        lines.append(co_line or "- 配合部门：未列出")
+        lines.append(lead_line)
+    else:
+        lines.append(lead_line)
+        if co_line:
+            lines.append(co_line)
+    if responsible:
+        lines.append(f"- 责任单位：{join(responsible)}")
+    if implementers:
+        lines.append(f"- 落实：{join(implementers)}")
+    if deadline:
+        lines.append(f"- 完成期限：{deadline}")
+    return lines

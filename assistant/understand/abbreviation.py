@@ -1,0 +1,70 @@
+"""Documents named by a short title. A Chinese short title keeps characters of the full one in their
+order: "成渝联合行动方案" ← 成渝地区双城经济圈碳达峰碳中和联合行动方案, "国务院节能减排方案" ←
+国务院关于印发"十四五"节能减排综合工作方案的通知, "江苏节能意见" ← 江苏省…"十四五"节能…意见.
+
+So the question's piece that ends with a kind of document (意见 / 方案 / 计划 …) and reads as an
+ordered selection of a title's characters names that document. The longest such piece wins; a piece
+that many titles share (…实施意见) names none of them in particular.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+KIND_RE = re.compile(r"意见|方案|计划|规划|通知|办法|要点|纲要|决定|细则")
+FILLER = frozenset("的之和与及里中上")
+MIN_INFORMATIVE = 3  # characters of the piece besides the kind word and fillers
+MAX_NAMED = 3  # a piece that this many documents share names no document
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    doc_ids: tuple[str, ...]
+    piece: str  # the question's words that named them
+
+
+def _cjk(text: str) -> str:
+    return re.sub(r"[^\u4e00-\u9fff0-9]", "", text)
+
+
+def _longest_piece(question: str, end: int, title: str) -> int:
+    """Start of the longest question[start:end] that is a subsequence of `title`."""
+    j = len(title) - 1
+    start = end
+    for i in range(end - 1, -1, -1):
+        ch = question[i]
+        if not re.match(r"[\u4e00-\u9fff0-9]", ch):
+            break
+        k = j
+        while k >= 0 and title[k] != ch:
+            k -= 1
+        if k < 0:
+            if ch in FILLER:  # "安徽的节能减排方案": a particle the title does not print
+                continue
+            break
+        start, j = i, k - 1
+    return start
+
+
+def named_by_short_title(question: str, titles: Mapping[str, str]) -> Named | None:
+    """The documents whose title the question abbreviates; None when none stands out."""
+    folded = {doc_id: _cjk(t) for doc_id, t in titles.items()}
+    best: dict[str, tuple[int, str]] = {}
+    for m in KIND_RE.finditer(question):
+        end = m.end()
+        for doc_id, title in folded.items():
+            start = _longest_piece(question, end, title)
+            piece = question[start:end]
+            body = piece[: len(piece) - len(m.group(0))]
+            informative = sum(1 for ch in body if ch not in FILLER)
+            if informative >= MIN_INFORMATIVE and informative > best.get(doc_id, (0, ""))[0]:
+                best[doc_id] = (informative, piece)
+    if not best:
+        return None
+    top = max(score for score, _ in best.values())
+    chosen = [d for d, (score, _) in best.items() if score == top]
+    if len(chosen) > MAX_NAMED:
+        return None
+    return Named(tuple(chosen), max((best[d][1] for d in chosen), key=len))
