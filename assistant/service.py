@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.answer import Answer, Retrieved
 from assistant.compose.composer import Composer
-from assistant.compose.templates import EMPTY_INDEX
+from assistant.compose.templates import EMPTY_INDEX, FOLLOW_UP_READ
+from assistant.corrections import Corrections, validate
 from assistant.index.corpus import CorpusView
 from assistant.index.retrieve import Hit, hybrid_search
 from assistant.index.store import SUFFIXES, Index, IngestReport, expand_paths
+from assistant.progress import ReportingEmbeddings
 from assistant.settings import Settings
 from assistant.understand.followup import Turn, resolve
 from assistant.understand.intent import Intent, Query, understand
@@ -56,7 +58,10 @@ class Backend(Protocol):
 class PolicyQA:
     def __init__(self, settings: Settings | None = None, *, index: Index | None = None) -> None:
         self.settings = settings or Settings()
-        self.index = index or Index(self.settings)
+        # the default index's model reports the passages it embeds (progress within a file)
+        self._embedding = None if index else ReportingEmbeddings(self.settings.embedding)
+        self.index = index or Index(self.settings, embeddings=self._embedding)
+        self.corrections = Corrections(Path(self.settings.index) / "corrections.json")
         self._corpus: CorpusView | None = None
         self._backends: dict[str, Backend] = {}
         self._generation = -1  # of the index, when the corpus view and backends were built
@@ -101,7 +106,13 @@ class PolicyQA:
                 refused.append((str(path), str(exc)))
         indexed = {d.doc_id: d.source_path for d in self.index.documents()}
         files, same_id = refuse_same_id(readable, indexed)
-        report = self.index.ingest(files, progress) if files else IngestReport()
+        if self._embedding is not None:
+            progress = self._embedding.listen(progress)
+        try:
+            report = self.index.ingest(files, progress) if files else IngestReport()
+        finally:
+            if self._embedding is not None:
+                self._embedding.listen(None)
         self._invalidate()
         return replace(report, failed=(*refused, *same_id, *report.failed))
 
@@ -113,10 +124,54 @@ class PolicyQA:
 
     def delete(self, doc_id: str) -> None:
         self.index.delete(self.check_doc_id(doc_id))
+        self.corrections.forget(doc_id)
         self._invalidate()
 
+    def pending_files(self) -> int:
+        """How many files `ensure_index` would ingest now (for a progress display)."""
+        stale = self.index.stale_sources()
+        if stale:
+            return len(stale)
+        return len(expand_paths([self.settings.corpus])) if self.index.is_empty else 0
+
     def documents(self) -> list[Document]:
-        return self.index.documents()
+        """Indexed documents, with the metadata corrections a user made (`correct_document`)."""
+        return [self.corrections.apply(d) for d in self.index.documents()]
+
+    def correct_document(
+        self,
+        doc_id: str,
+        *,
+        title: str | None = None,
+        issuers: Sequence[str] | None = None,
+        doc_number: str | None = None,
+        date: str | None = None,
+        level: str | None = None,
+    ) -> Document:
+        """Correct what the parser could not find (None keeps a field as it is); a field equal to
+        the parsed value is not kept as a correction. ValueError, in Chinese, when one is wrong."""
+        parsed = self.index.document(self.check_doc_id(doc_id))
+        assert parsed is not None
+        given = validate(
+            title=title,
+            issuers=list(issuers) if issuers is not None else None,
+            doc_number=doc_number,
+            date=date,
+            level=level,
+        )
+        as_parsed = {
+            "title": parsed.title,
+            "issuers": list(parsed.issuers),
+            "doc_number": parsed.doc_number or "",
+            "date": parsed.date or "",
+            "level": parsed.level.value,
+        }
+        # a value equal to the parsed one drops the correction of that field
+        self.corrections.set(
+            doc_id, {k: None if v == as_parsed[k] else v for k, v in given.items()}
+        )
+        self._invalidate()
+        return self.corrections.apply(parsed)
 
     def provisions(self, doc_id: str | None = None) -> list[Provision]:
         """Provisions of one document, or of all; an unknown doc_id lists nothing (it is only a
@@ -132,7 +187,7 @@ class PolicyQA:
             names |= {d for p in provisions for d in p.responsibility.implementers}
             registry = DepartmentRegistry.default().with_names(sorted(names))
             self._corpus = CorpusView(
-                tuple(self.index.documents()),
+                tuple(self.documents()),
                 provisions,
                 registry,
                 stored_tokens=self.index.provision_tokens(),
@@ -164,6 +219,8 @@ class PolicyQA:
             self.corpus,
             max_quotes=self.settings.answer.max_quotes,
             min_support=self.settings.answer.min_support,
+            min_confidence=self.settings.answer.min_confidence,
+            min_margin=self.settings.answer.min_margin,
         )
         if name == "composer":
             return composer
@@ -187,11 +244,10 @@ class PolicyQA:
             def departments(question: str) -> list[str]:
                 # "江苏生态环境厅2021年工作计划里，环评处负责哪些事？": the issuer that names the
                 # document is not the department asked about, when another one is named.
-                found = corpus.registry.find_mentions(question)
+                # Names as written, found among the departments the documents in scope print.
+                found = corpus.mentions(question, scope.doc_ids)
                 issuers = " ".join(corpus.opening(d, 120) for d in scope.doc_ids)
-                asked = [
-                    d for d in found if not any(a in issuers for a in corpus.registry.aliases(d))
-                ]
+                asked = [d for d in found if d not in issuers]
                 return asked if asked and len(asked) < len(found) else found
 
             return understand(
@@ -210,7 +266,24 @@ class PolicyQA:
             keys_of=self._keys_of,
             neighbour=self._neighbour,
             has_subject=lambda text: bool(content_tokens(text)),
+            named_in=self._named_in,
         )
+
+    def _named_in(self, reply: str, doc_ids: Sequence[str]) -> tuple[str, ...]:
+        """Provisions an earlier reply named by label and title ("第31条 积极开展试点示范"), in the
+        order it named them: what "这条" points at."""
+        if not reply:
+            return ()
+        found: list[tuple[int, str]] = []
+        for p in self.corpus.in_scope(doc_ids):
+            if not p.label or not p.title:
+                continue
+            at = reply.find(f"{p.label} {p.title}")
+            if at < 0 and p.label.startswith("第") and p.label.endswith("条"):
+                at = reply.find(p.label)
+            if at >= 0:
+                found.append((at, p.ref))
+        return tuple(ref for _, ref in sorted(found))
 
     def _neighbour(self, ref: str, step: int) -> str | None:
         doc_id, _, key = ref.partition("#")
@@ -266,7 +339,7 @@ class PolicyQA:
         query, hits = self._prepare(question, history, doc_id)
         clock.lap("retrieve")
         answer = self.backend(backend).answer(query, hits)
-        return self._finish(answer, hits, clock)
+        return self._finish(answer, hits, clock, query)
 
     def _prepare(
         self, question: str, history: Sequence[Turn], doc_id: str | None
@@ -276,8 +349,17 @@ class PolicyQA:
         log.debug("retrieved for %r: %s", query.text, [h.provision.ref for h in hits])
         return query, hits
 
-    def _finish(self, answer: Answer, hits: Sequence[Hit], clock: _Clock) -> Answer:
+    def _finish(
+        self, answer: Answer, hits: Sequence[Hit], clock: _Clock, query: Query | None = None
+    ) -> Answer:
         clock.lap("answer")
+        if query is not None and query.follows and not answer.resolved_question:
+            reading = self._reading(query)
+            answer = replace(
+                answer,
+                text=f"{FOLLOW_UP_READ.format(resolved=reading)}\n\n{answer.text}",
+                resolved_question=reading,
+            )
         return replace(
             answer,
             retrieved=tuple(Retrieved(h.provision.doc_id, h.provision.key, h.score) for h in hits),
@@ -316,7 +398,8 @@ class PolicyQA:
                 yield piece
         if final is None:
             raise RuntimeError(f"backend {chosen.name} produced no answer")
-        yield self._finish(final, hits, clock)
+        yield self._finish(final, hits, clock, query)
+
 
     # -- training -------------------------------------------------------------------------------
     def quiz(
@@ -358,6 +441,16 @@ class PolicyQA:
         from assistant.quiz import build_guide  # noqa: PLC0415
 
         return build_guide(self.corpus, self.check_doc_id(doc_id))
+
+
+    def _reading(self, query: Query) -> str:
+        """How a follow-up was read: "“绿色金融由谁牵头？”之后问：那配合部门呢？（第28条 积极发展绿色金融）"."""
+        refs = [r.partition("#") for r in query.restrict_keys[:3]]
+        named = [self.corpus.by_ref.get((doc, key)) for doc, _, key in refs]
+        where = "、".join(f"{p.label} {p.title}" for p in named if p is not None)
+        subject = "、".join(query.departments) if query.departments and not where else where
+        tail = f"（{subject}）" if subject else ""
+        return f"“{query.follows}”之后问：{query.question}{tail}"
 
 
 class _Clock:
