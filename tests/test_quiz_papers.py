@@ -163,3 +163,25 @@ def test_printed_pages(qa: PolicyQA, quiz: Quiz, tmp_path: Path) -> None:
     for name in (*shots, "guide-first-page"):
         png = ARTIFACTS / f"{name}.png"
         assert png.is_file() and png.stat().st_size > 20_000, f"{png} 未生成或为空白"
+
+
+@pytest.mark.parametrize("doc_id", [SEED_DOC, *EXTERNAL_DOCS])
+def test_every_guide_line_is_cited_and_verbatim(qa: PolicyQA, doc_id: str) -> None:
+    guide = qa.guide(doc_id)
+    by_key = {p.key: p for p in qa.provisions(doc_id)}
+    lines = [t for part in guide.parts for s in part.sections for t in s.tasks]
+    lines += [*guide.figures, *guide.rules, *guide.principles]
+    assert lines and guide.responsibilities
+    for line in lines:
+        p = by_key[line.key]
+        assert line.label == p.label
+        assert line.sentence.removesuffix("……") in p.text, f"{line.label}: 不是原文"
+    for row in guide.responsibilities:
+        r = by_key[row.key].responsibility
+        assert (row.lead, row.co, row.responsible) == (
+            "、".join(r.lead),
+            "、".join(r.co),
+            "、".join(r.responsible),
+        )
+    tasks = {t.key for part in guide.parts for s in part.sections for t in s.tasks}
+    assert tasks == {p.key for p in qa.corpus.items([doc_id])}

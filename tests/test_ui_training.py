@@ -25,7 +25,13 @@ from tests.conftest import SEED
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).parent / "artifacts" / "ui"
 TITLE = "关于加快转变发展方式做好碳达峰碳中和工作的实施意见"
 N, SEED_VALUE = 6, 4
@@ -70,7 +76,9 @@ def page(server: str) -> Iterator[Any]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True
+        )
         page = context.new_page()
         page.goto(server)
         page.locator("#status").get_by_text("索引已就绪").wait_for(timeout=WAIT_MS * 5)
@@ -85,7 +93,11 @@ def answer(page: Any, n: int, item: Any, right: bool) -> None:
         box.locator("textarea, input").first.fill(item.answer[0] if right else "不知道")
         box.locator("textarea, input").first.press("Tab")
     elif item.type is ItemType.MULTI:
-        letters = item.answer if right else [x for x in LETTERS[: len(item.options)] if x not in item.answer][:1]
+        letters = (
+            item.answer
+            if right
+            else [x for x in LETTERS[: len(item.options)] if x not in item.answer][:1]
+        )
         for letter in letters:
             box.get_by_label(item.lettered_options()[LETTERS.index(letter)]).check()
     else:

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from assistant.index.corpus import CorpusView, sentences
 from assistant.quiz.model import JUDGE_OPTIONS, LETTERS, Claim, ItemType, QuizItem
-from assistant.quiz.roles import PrintedRoles, departments_of, document_convention
+from assistant.quiz.roles import Aliases, PrintedRoles, departments_of, document_convention
 from ingest.departments import DepartmentRegistry
 from ingest.model import Provision, ProvisionKind
 
@@ -34,6 +34,10 @@ class Context:
     @property
     def registry(self) -> DepartmentRegistry:
         return self.corpus.registry
+
+    @cached_property
+    def aliases(self) -> Aliases:
+        return Aliases(self.corpus.registry)
 
     @cached_property
     def provisions(self) -> list[Provision]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from assistant.quiz.build import Context, clean_title, make_item, quoted, short
 from assistant.quiz.model import BLANK, Claim, ItemType, QuizItem, Topic
-from assistant.quiz.roles import ROLES, holders, is_department, similar, spans_of
+from assistant.quiz.roles import ROLES, holders, is_department, spans_of
 from ingest.model import Provision, ProvisionKind, Span
 
 
@@ -74,7 +74,7 @@ def pool(ctx: Context, taken: Sequence[str]) -> list[str]:
     """Departments of the document that are none of `taken` nor an alias of one (nor of each other)."""
     out: list[str] = []
     for name in ctx.departments:
-        if not any(similar(name, t, ctx.registry) for t in [*taken, *out]):
+        if not any(ctx.aliases.similar(name, t) for t in [*taken, *out]):
             out.append(name)
     return out
 
@@ -83,9 +83,7 @@ def distinct(names: Sequence[str], ctx: Context) -> list[str]:
     """Askable names without aliases of each other."""
     out: list[str] = []
     for name in names:
-        if is_department(name, ctx.registry) and not any(
-            similar(name, m, ctx.registry) for m in out
-        ):
+        if is_department(name, ctx.registry) and not any(ctx.aliases.similar(name, m) for m in out):
             out.append(name)
     return out
 
@@ -123,7 +121,7 @@ def _role_items(ctx: Context, unit: Unit, role: str) -> Iterator[QuizItem]:
     others = [h for r in ROLES if r != role for h in holders(unit.source, r)]
     candidates = pool(ctx, held)
     # Harder distractors first: departments that hold another role in this very task.
-    inside = [n for n in candidates if any(similar(n, h, ctx.registry) for h in others)]
+    inside = [n for n in candidates if any(ctx.aliases.similar(n, h) for h in others)]
     outside = [n for n in candidates if n not in inside]
     ctx.rng.shuffle(outside)
     if role == "co":  # a co distractor must not work on the task at all
@@ -175,7 +173,7 @@ def led(ctx: Context, role: str = "lead") -> dict[str, list[Provision]]:
         if p.kind is ProvisionKind.ANNEX:
             continue
         for name in distinct(holders(p, role), ctx):
-            key = next((k for k in out if similar(k, name, ctx.registry)), name)
+            key = next((k for k in out if ctx.aliases.similar(k, name)), name)
             out.setdefault(key, []).append(p)
     return out
 
@@ -200,7 +198,7 @@ def department_task_items(ctx: Context) -> Iterator[QuizItem]:
             alongside = [
                 p
                 for p in rest
-                if any(similar(name, h, ctx.registry) for h in p.responsibility.departments)
+                if any(ctx.aliases.similar(name, h) for h in p.responsibility.departments)
             ]
             others = [p for p in rest if p not in alongside]
             ctx.rng.shuffle(others)

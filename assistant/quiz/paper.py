@@ -108,8 +108,9 @@ def key_line(item: QuizItem) -> str:
 
 
 def citation(item: QuizItem, quiz: Quiz) -> str:
-    """第28条（条款编号 2.9.28）, with the document's title when the paper covers several."""
-    where = f"{item.label}（条款编号 {item.key}）"
+    """第28条「积极发展绿色金融」, with the document's title when the paper covers several (the
+    key 2.9.28 stays in the data: the workbook's 条款编号 column, the JSON)."""
+    where = item.label if item.label.startswith("附件") else f"{item.label}「{item.title}」"
     if len(quiz.doc_ids) < 2:
         return where
     return f"《{quiz.titles[quiz.doc_ids.index(item.doc_id)]}》{where}"

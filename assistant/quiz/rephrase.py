@@ -9,18 +9,28 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from assistant.quiz.model import BLANK, ItemType, Quiz, QuizItem
 
 log = logging.getLogger(__name__)
 
 SYSTEM = (
-    "你是干部培训考试的命题编辑。请把用户给出的一道考试题的题干改写得更通顺、更像正式试卷的措辞。"
-    "要求：只改写题干，不要写选项、答案或解释；「」“”《》中的文字、数字、部门名称和“______”必须原样保留；"
-    "不要增加原题没有的信息；只输出改写后的题干，一句话。"
+    "你是干部培训考试的命题编辑，只负责润色题干的措辞，不回答题目。"
+    "要求：保持原题的意思和问法（问“哪一项”仍问“哪一项”，问“哪些”仍问“哪些”，陈述句仍是陈述句）；"
+    "「」“”《》中的文字、数字、部门名称和“______”原样保留；不写选项、答案或解释，不增加原题没有的信息；"
+    "只输出改写后的题干，一句话。"
 )
-_QUOTED = re.compile(r"「[^」]+」|“[^”]+”|《[^》]+》")
+# Two worked examples before the stem: a small model copies the pattern instead of answering.
+EXAMPLES = (
+    (
+        "「加快推动能源互联网建设」的牵头部门是？",
+        "按照文件的分工，「加快推动能源互联网建设」的牵头部门是？",
+    ),
+    ("下列任务中，由市住建局牵头的有哪些？", "在下列任务中，由市住建局牵头的有哪些？"),
+)
+MAX_TOKENS = 96
+_QUOTED = re.compile(r"「([^」]+)」|“([^”]+)”|《([^》]+)》")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Words that decide what is asked: dropping one changes the question ("没有" → its opposite,
 # "哪些" → a single answer, "牵头" → another role).
@@ -30,7 +40,10 @@ _DECIDING = ("没有", "不", "哪些", "哪一", "哪个", "牵头", "配合", 
 def key_terms(item: QuizItem, departments: tuple[str, ...] = ()) -> list[str]:
     """What a rephrased stem must keep verbatim."""
     stem = item.question
-    terms = _QUOTED.findall(stem) + _NUMBER.findall(stem)
+    quoted = [
+        next(g for g in m.groups() if g) for m in _QUOTED.finditer(stem)
+    ]  # the words, not the marks
+    terms = quoted + _NUMBER.findall(stem)
     terms += [d for d in departments if d in stem]
     terms += [w for w in _DECIDING if w in stem]
     if BLANK in stem:
@@ -63,9 +76,16 @@ def check(item: QuizItem, new: str, departments: tuple[str, ...] = ()) -> str:
     return ""
 
 
+def _messages(stem: str) -> list[BaseMessage]:
+    messages: list[BaseMessage] = [SystemMessage(SYSTEM)]
+    for before, after in EXAMPLES:
+        messages += [HumanMessage(f"原题：{before}"), AIMessage(after)]
+    return [*messages, HumanMessage(f"原题：{stem}")]
+
+
 def _clean(text: str) -> str:
     text = text.strip().strip("`").strip()
-    text = re.sub(r"^(?:改写后的题干|题干)[:：]\s*", "", text)
+    text = re.sub(r"^(?:改写后的题干|改写|题干|原题)[:：]\s*", "", text)
     text = re.sub(r"_{3,}", BLANK, text)
     return text.split("\n")[0].strip().strip("\"'")
 
@@ -85,7 +105,7 @@ def rephrase_quiz(
         if limit is not None and n >= limit:
             items.append(item)
             continue
-        reply = model.invoke([SystemMessage(SYSTEM), HumanMessage(item.question)])
+        reply = model.invoke(_messages(item.question), max_tokens=MAX_TOKENS)
         new = _clean(str(reply.content))
         reason = check(item, new, departments)
         if reason or new == item.question:

@@ -69,6 +69,21 @@ def similar(a: str, b: str, registry: DepartmentRegistry) -> bool:
     return a == b or registry.same(a, b) or a.endswith(b) or b.endswith(a)
 
 
+class Aliases:
+    """`similar` with its answers kept: the generators and the verifier ask about the same pairs of
+    names many times over."""
+
+    def __init__(self, registry: DepartmentRegistry) -> None:
+        self.registry = registry
+        self._known: dict[tuple[str, str], bool] = {}
+
+    def similar(self, a: str, b: str) -> bool:
+        key = (a, b) if a <= b else (b, a)
+        if key not in self._known:
+            self._known[key] = similar(a, b, self.registry)
+        return self._known[key]
+
+
 def spans_of(provision: Provision) -> tuple[Span, ...]:
     """The provision's attribution spans as the parser stored them (none in an index built before
     spans existed: such a provision is asked about as a whole)."""

@@ -16,13 +16,13 @@ from assistant.index.corpus import CorpusView
 from assistant.quiz.model import BLANK, JUDGE_OPTIONS, LETTERS, ItemType, QuizItem, Topic
 from assistant.quiz.roles import (
     CONVENTION,
+    Aliases,
     PrintedRoles,
     document_convention,
     has_role,
     holders,
     is_department,
     raw_of,
-    similar,
     spans_of,
 )
 from ingest.model import Provision, ProvisionKind, Span
@@ -44,6 +44,7 @@ class Verifier:
     def __init__(self, corpus: CorpusView) -> None:
         self.corpus = corpus
         self.registry = corpus.registry
+        self.aliases = Aliases(corpus.registry)
         self._printed: dict[str, PrintedRoles] = {}
         self._text: dict[str, str] = {}
 
@@ -154,7 +155,7 @@ def _forms(v: Verifier, p: Provision, name: str) -> tuple[str, ...]:
     """The ways the department may be printed in the provision's attribution: its aliases, and the
     document's names that denote it (重庆市财政局 printed where a later list says 市财政局)."""
     raw = p.responsibility.raw
-    named = [n for n in p.responsibility.departments if similar(n, name, v.registry)]
+    named = [n for n in p.responsibility.departments if v.aliases.similar(n, name)]
     return tuple(
         dict.fromkeys(f for f in (name, *v.registry.aliases(name), *named) if f in raw or f == name)
     )
@@ -164,7 +165,7 @@ def _holds(v: Verifier, p: Provision, unit: Span | Provision, name: str, role: s
     """The index and the printed attribution agree on whether `name` holds `role`; an item that
     rests on a disagreement is dropped."""
     parsed = has_role(unit, name, role, v.registry) or any(
-        similar(name, held, v.registry) for held in holders(unit, role)
+        v.aliases.similar(name, held) for held in holders(unit, role)
     )
     printed = _printed_roles(v, p, unit, _forms(v, p, name))
     if printed is not None:
@@ -196,14 +197,14 @@ def check_role(v: Verifier, item: QuizItem) -> None:
         elif claim.role == "co":
             involved = [h for r in ("lead", "co", "responsible") for h in holders(unit, r)]
             _require(
-                not any(similar(name, h, v.registry) for h in involved), f"干扰项“{name}”参与该任务"
+                not any(v.aliases.similar(name, h) for h in involved), f"干扰项“{name}”参与该任务"
             )
     _require(
         tuple(right) == tuple(x for x in claim.values if x in claim.right), "答案与责任分工不符"
     )
     for wrong in (x for x in claim.values if x not in claim.right):
         for good in claim.right:
-            _require(not similar(wrong, good, v.registry), f"干扰项“{wrong}”是“{good}”的别称")
+            _require(not v.aliases.similar(wrong, good), f"干扰项“{wrong}”是“{good}”的别称")
 
 
 def check_department_tasks(v: Verifier, item: QuizItem) -> None:
