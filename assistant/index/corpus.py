@@ -135,10 +135,21 @@ class CorpusView:
                     return piece
         return ""
 
+    @cached_property
+    def by_doc(self) -> dict[str, tuple[Provision, ...]]:
+        """Each document's provisions, in corpus order (a library of 1,000 documents is not
+        scanned whole for one document's provisions)."""
+        grouped: dict[str, list[Provision]] = {}
+        for p in self.provisions:
+            grouped.setdefault(p.doc_id, []).append(p)
+        return {doc_id: tuple(provisions) for doc_id, provisions in grouped.items()}
+
     def in_scope(self, doc_ids: Sequence[str]) -> list[Provision]:
         if not doc_ids:
             return list(self.provisions)
         wanted = set(doc_ids)
+        if len(wanted) == 1:
+            return list(self.by_doc.get(next(iter(wanted)), ()))
         return [p for p in self.provisions if p.doc_id in wanted]
 
     def tasks(self, doc_ids: Sequence[str] = ()) -> list[Provision]:
