@@ -42,21 +42,31 @@ class Located:
     body: str  # without the outer brackets
 
 
-def bracket_groups(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every top-level bracketed group; an unclosed bracket runs to the line end."""
+def bracket_groups(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of every top-level bracketed group. A bracket never spans a paragraph break; a
+    bracket left open at the line end is text, and the groups after it are read again as top level
+    ("推进。（牵头单位：甲推进。（牵头单位：乙；配合单位：丙）" holds one group, the second)."""
     groups: list[tuple[int, int]] = []
-    depth, start = 0, -1
-    for i, ch in enumerate(text):
+    pos = 0
+    for line in text.split("\n"):
+        groups.extend(_line_groups(line, offset + pos))
+        pos += len(line) + 1
+    return groups
+
+
+def _line_groups(line: str, offset: int) -> list[tuple[int, int]]:
+    groups: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for i, ch in enumerate(line):
         if ch in OPEN:
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch in CLOSE and depth:
-            depth -= 1
-            if depth == 0:
-                groups.append((start, i + 1))
-        elif ch == "\n" and depth:
-            depth = 0  # a bracket never spans a paragraph break
+            stack.append(i)
+        elif ch in CLOSE and stack:
+            start = stack.pop()
+            if not stack:
+                groups.append((offset + start, offset + i + 1))
+    if stack:  # the first unclosed bracket is text; what follows it is read on its own
+        first = stack[0]
+        return groups + _line_groups(line[first + 1 :], offset + first + 1)
     return groups
 
 
@@ -80,19 +90,20 @@ def is_attribution(text: str, start: int, end: int) -> bool:
 
 def locate(text: str) -> list[Located]:
     """Every attribution printed in `text`, in order."""
-    found = [
-        Located(s, e, text[s + 1 : e - 1])
-        for s, e in bracket_groups(text)
-        if is_attribution(text, s, e)
-    ]
-    inside = [(s, e) for s, e in bracket_groups(text)]
-    for m in re.finditer(r"(?:^|(?<=[。；]))\s*(?=" + LABEL_RE.pattern + ")", text, re.M):
+    groups = bracket_groups(text)
+    found = [Located(s, e, text[s + 1 : e - 1]) for s, e in groups if is_attribution(text, s, e)]
+    starts: set[int] = set()
+    for m in re.finditer(r"(?:^|(?<=[。；]))[ \t]*(?=" + LABEL_RE.pattern + ")", text, re.M):
         pos = m.end()
-        if any(s <= pos < e for s, e in inside):
+        if pos in starts or any(s <= pos < e for s, e in groups):
             continue
+        starts.add(pos)
+        # A labelled line runs to the line end, or to the bracket that follows it on the line.
         line_end = text.find("\n", pos)
         line_end = len(text) if line_end < 0 else line_end
-        found.append(Located(pos, line_end, text[pos:line_end]))
+        end = min([s for s, _ in groups if pos < s < line_end] or [line_end])
+        body = text[pos:end].rstrip(" 。；;，,")
+        found.append(Located(pos, pos + len(body), body))
     return sorted(found, key=lambda x: x.start)
 
 

@@ -33,7 +33,8 @@ def _paragraph_breaks(paragraph: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-def _is_task(paragraph: str) -> bool:
+def is_titled_task(paragraph: str) -> bool:
+    """A paragraph that opens with a short title sentence and carries its own attribution."""
     return bool(_TITLE_SENTENCE.match(paragraph)) and bool(locate(paragraph))
 
 
@@ -42,7 +43,7 @@ def split_paragraph_tasks(section: Provision, first_leads: int | None) -> list[P
     if section.kind not in (ProvisionKind.SECTION, ProvisionKind.CHAPTER):
         return [section]
     paragraphs = section.text.split("\n")
-    if sum(1 for p in paragraphs[1:] if _is_task(p)) < 2:
+    if sum(1 for p in paragraphs[1:] if is_titled_task(p)) < 2:
         return [section]
     intro: list[str] = [paragraphs[0]]
     tasks: list[str] = []

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
+from ingest.attribution import locate
 from ingest.model import Provision, ProvisionKind
 from ingest.numbering import GLUED_ARABIC, Heading, Style, int_to_cn, match_heading
-from ingest.paragraph_tasks import split_paragraph_tasks
+from ingest.paragraph_tasks import is_titled_task, split_paragraph_tasks
 from ingest.responsibility import (
     document_wide_implementers,
     extract_responsibility,
@@ -131,11 +132,53 @@ def _glued_heading(line: str, previous: str, last_number: int) -> Heading | None
     )
 
 
-def _nodes(lines: list[str]) -> list[_Node]:
+def _printed(style: Style, number: int) -> str:
+    if style is Style.PAREN_CN:
+        return f"（{int_to_cn(number)}）"
+    if style is Style.CN:
+        return f"{int_to_cn(number)}、"
+    if style is Style.PAREN_ARABIC:
+        return f"（{number}）"
+    return f"{number}."
+
+
+def _fill_gap(previous: _Node, heading: Heading, warnings: list[str]) -> _Node | None:
+    """Numbering that skips one number ("（九）" then "（十一）"): when the earlier item's text ends
+    with a paragraph of its own (a title sentence and an attribution), that paragraph is the missing
+    item, and keeps its own attribution; the gap is reported either way."""
+    missing = previous.heading.number + 1
+    printed = _printed(heading.style, missing)
+    split_at = next(
+        (
+            i
+            for i in range(1, len(previous.lines))
+            if is_titled_task(previous.lines[i]) and locate("\n".join(previous.lines[:i]))
+        ),
+        None,
+    )
+    if heading.number != missing + 1 or split_at is None:
+        gap = "、".join(_printed(heading.style, n) for n in range(missing, heading.number))
+        warnings.append(f"编号不连续：{previous.heading.printed}之后是{heading.printed}，缺少{gap}")
+        return None
+    lines = previous.lines[split_at:]
+    del previous.lines[split_at:]
+    warnings.append(
+        f"编号不连续：{previous.heading.printed}之后是{heading.printed}，缺少{printed}；"
+        f"其间自成一项的段落已按{printed}导入"
+    )
+    title, _ = heading_title(lines[0])
+    return _Node(
+        Heading(heading.style, printed, missing, lines[0]), title, lines, previous.ancestors
+    )
+
+
+def _nodes(lines: list[str], warnings: list[str]) -> list[_Node]:
     nodes: list[_Node] = []
     stack: list[_Node] = []
     last_arabic = 0
     previous = ""
+    siblings: dict[tuple[Style, int], _Node] = {}  # last node of a style under one parent
+    parents: set[int] = set()  # nodes that have children
     for line in lines:
         heading = match_heading(line) or _glued_heading(line, previous, last_arabic)
         previous = line
@@ -145,19 +188,31 @@ def _nodes(lines: list[str]) -> list[_Node]:
             continue
         while stack and stack[-1].heading.style >= heading.style:
             stack.pop()
+        parent_id = id(stack[-1]) if stack else 0
+        earlier = siblings.get((heading.style, parent_id))
+        if earlier is not None and heading.number > earlier.heading.number + 1:
+            if id(earlier) not in parents:
+                filled = _fill_gap(earlier, heading, warnings)
+                if filled is not None:
+                    nodes.append(filled)
+            else:
+                _fill_gap(_Node(earlier.heading, earlier.title), heading, warnings)
         if heading.style is Style.ARABIC:
             last_arabic = heading.number
         elif heading.style < Style.ARABIC:
             last_arabic = 0 if heading.style is Style.PAREN_CN else last_arabic
         title, _ = heading_title(heading.rest)
         node = _Node(heading, title, [heading.rest] if heading.rest.strip() else [], tuple(stack))
+        if stack:
+            parents.add(id(stack[-1]))
+        siblings[(heading.style, parent_id)] = node
         nodes.append(node)
         stack.append(node)
     return nodes
 
 
-def _body(doc_id: str, lines: list[str]) -> list[Provision]:
-    nodes = _nodes(lines)
+def _body(doc_id: str, lines: list[str], warnings: list[str]) -> list[Provision]:
+    nodes = _nodes(lines, warnings)
     styles = {n.heading.style for n in nodes}
     numbers = [n.heading.number for n in nodes if n.heading.style is Style.ARABIC]
     continuous = all(b > a for a, b in pairwise(numbers))
@@ -283,7 +338,9 @@ def parse_structure_report(doc_id: str, text: str) -> StructureResult:
         ]  # fmt: skip
         return StructureResult(tuple(paragraphs), tuple(warnings))
     annex_at = _annex_start(lines, first)
-    provisions = _split_front(doc_id, lines[:first]) + _body(doc_id, lines[first:annex_at])
+    provisions = _split_front(doc_id, lines[:first]) + _body(
+        doc_id, lines[first:annex_at], warnings
+    )
     if annex_at < len(lines):
         provisions += _annex(doc_id, lines[annex_at:])
         provisions = _with_closing(provisions, _closing_lines(lines[annex_at:]))

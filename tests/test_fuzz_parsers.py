@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -61,14 +60,14 @@ ATTRIBUTIONS = [
     "（责任单位：{a}、{b}）",
     "（{a}负责）",
     "{a}牵头，{b}参与。",
-    "责任单位：{a}\n",  # a labelled attribution is a line of its own (see the xfail below)
+    "责任单位：{a}\n",  # a labelled attribution runs to the line end or the next bracket
     "牵头单位：{a}\n配合单位：{b}\n",
     "（完成时限：2025年底前；责任单位：{a}）",
     "（列首位的为牵头单位）",
     "（以下均需{a}落实，不再列出）",
     "（{a}牵头，{b}按职责分工负责，下同）",
     "({a}牵头)",
-    "（牵头单位：{a}\n",  # unclosed: runs to the line end (see the xfail below)
+    "（牵头单位：{a}\n",  # unclosed: text; the groups after it are read on their own
 ]
 attributions = st.builds(
     lambda template, a, b: template.format(a=a, b=b),
@@ -250,11 +249,6 @@ def test_follow_ups_never_crash(turns: list[tuple[str, str]], question: str) -> 
     assert query.question == question
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/responsibility.py (lead engineer): a labelled attribution followed on the same "
-    "line by a bracketed one runs over it: lead '（市财政局', the 责任单位 lost, an empty span",
-)
 def test_labelled_attribution_followed_by_a_bracket_on_the_same_line() -> None:
     """Minimal example found by test_attribution_parser before labelled lines ended the line."""
     text = "责任单位：市发改委。（市财政局牵头）"
@@ -263,11 +257,6 @@ def test_labelled_attribution_followed_by_a_bracket_on_the_same_line() -> None:
     assert r.lead == ("市财政局",) and r.responsible == ("市发改委",)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/attribution.py (lead engineer): an unclosed bracket followed on the same line by "
-    "a closed attribution: co '市住建局）' with half a bracket, the lead 市财政局 lost",
-)
 def test_unclosed_bracket_before_an_attribution_on_the_same_line() -> None:
     """Minimal example found by test_attribution_parser before unclosed brackets ended the line."""
     text = "推进。（牵头单位：市发改委推进。（牵头单位：市财政局；配合单位：市住建局）"
@@ -276,11 +265,6 @@ def test_unclosed_bracket_before_an_attribution_on_the_same_line() -> None:
     assert "市财政局" in r.lead and "市住建局" in r.co
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/attribution.py (lead engineer): a labelled attribution line outside brackets is "
-    "located twice, giving a second, empty span (found by a 3,000-example hunt)",
-)
 def test_labelled_line_is_one_span() -> None:
     text = "推进工作。\n责任单位：市发改委"
     spans = extract_responsibility(text).spans
