@@ -99,6 +99,9 @@ def test_the_first_listed_convention() -> None:
     assert PrintedRoles().roles(raw, "四川省能源局") == {"responsible"}
     raw = "（省发展改革委、生态环境厅，人民银行广州分行、深圳证监局配合）"
     assert printed.roles(raw, "生态环境厅") == {"co"}  # the role word after the last group
+    raw = "（牵头单位：市地方金融局；责任单位：市发改委、市财政局，人行武汉分行营业管理部）"
+    assert PrintedRoles().roles(raw, "人行武汉分行营业管理部") == {"co"}  # beside a lead: co-owners
+    assert PrintedRoles().roles("（生态环境部负责）", "生态环境部") == {"responsible"}
 
 
 def test_remnants_are_not_departments() -> None:

@@ -126,7 +126,10 @@ def figure_items(ctx: Context) -> Iterator[QuizItem]:
                 continue
             seen.add(frag.filled)
             number, unit = m.group(1), m.group(2)
-            wrong = [w + unit for w in figure_distractors(ctx, number, unit)[:3]]
+            # a figure printed in the same words elsewhere (the 2030 value of a 2025 target) is no
+            # distractor: the clause alone would not tell it wrong
+            others = [w + unit for w in figure_distractors(ctx, number, unit)]
+            wrong = [w for w in others if frag.filled.replace(frag.piece, w) not in ctx.text][:3]
             explanation = f"{cite(p)}原文：{quoted(frag.quote)}"
             base = Claim(Topic.FIGURE, filled=frag.filled, subject=frag.piece)
             question = frag.stem(BLANK)

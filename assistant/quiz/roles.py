@@ -139,14 +139,14 @@ class PrintedRoles:
         clauses = _clauses(body)
         roles = _clause_roles(clauses)
         # Beside a lead, a 责任单位 list holds the units that share the task ("牵头单位：A；责任单位：B").
-        led = "lead" in roles
+        led = any(role == "lead" for role, _ in roles)
         found: set[str] = set()
-        for clause, role in zip(clauses, roles, strict=True):
-            label = _LABEL.match(clause)
+        for clause, (role, labelled) in zip(clauses, roles, strict=True):
             if _name_position(clause, name) < 0 or not role:
                 continue
-            held = "co" if role == "responsible" and label and led else role
+            held = "co" if role == "responsible" and labelled and led else role
             if held == "responsible" and self.convention:
+                label = _LABEL.match(clause)
                 listed = clause[label.end() :] if label else clause
                 if _name_position(listed, name) == 0:
                     found.add("lead")  # "列首位的为牵头单位": the first of each list leads
@@ -154,12 +154,12 @@ class PrintedRoles:
         return found
 
 
-def _clause_roles(clauses: list[str]) -> list[str]:
-    """The role each clause's names hold. A clause of bare names takes the role of the label it
-    continues ("责任单位：A、B；C、D"), otherwise that of the role word printed after the next names
-    ("A、B，C、D配合": both groups 配合)."""
+def _clause_roles(clauses: list[str]) -> list[tuple[str, bool]]:
+    """The role each clause's names hold, and whether a label gave it. A clause of bare names
+    takes the role of the label it continues ("责任单位：A、B；C、D"), otherwise that of the role word
+    printed after the next names ("A、B，C、D配合": both groups 配合)."""
     own = [_clause_role(c) for c in clauses]
-    out = list(own)
+    out = [(role, bool(_LABEL.match(c))) for role, c in zip(own, clauses, strict=True)]
     label_role = ""
     for i, clause in enumerate(clauses):
         if _LABEL.match(clause):
@@ -167,13 +167,13 @@ def _clause_roles(clauses: list[str]) -> list[str]:
         elif own[i] or _names_end(clause):
             label_role = ""
         elif label_role:
-            out[i] = label_role
+            out[i] = (label_role, True)
         else:
             ahead = next(
                 (j for j in range(i + 1, len(clauses)) if own[j] or _names_end(clauses[j])), None
             )
             if ahead is not None and own[ahead] and not _LABEL.match(clauses[ahead]):
-                out[i] = own[ahead]
+                out[i] = (own[ahead], False)
     return out
 
 
