@@ -255,3 +255,29 @@ def test_legacy_json_index_is_reingested(tmp_path: Path, corpus: Path) -> None:
     assert index.ingest(index.stale_sources()).added == ("green",)
     assert index.stale_sources() == [] and not (folder / "manifest.json").exists()
     assert not (folder / "docs").exists()
+
+
+def test_embedded_store_sees_another_process(tmp_path: Path, corpus: Path) -> None:
+    """`policyqa ingest` beside a running app, embedded chroma: the app serves the new document."""
+    index = _index(tmp_path / "index")
+    index.add(HAND)
+    assert index.search_dense("光伏", 1)[0].provision.doc_id == "hand"  # vectors loaded
+    child = (
+        "import sys; from pathlib import Path\n"
+        "from assistant.index.embeddings import KeywordEmbeddings\n"
+        "from assistant.index.store import Index\n"
+        "from assistant.settings import Settings\n"
+        "index = Index(Settings(index=Path(sys.argv[1])), embeddings=KeywordEmbeddings(sys.argv[2:]))\n"
+        "print(index.ingest([Path(sys.argv[1]).parent / 'corpus']).added)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", child, str(tmp_path / "index"), *VOCAB],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "green" in proc.stdout
+    assert index.search_dense("碳普惠", 1)[0].provision.key == "1.2.3"
+    assert index.search_bm25("碳普惠", 1)[0].provision.key == "1.2.3"
+    assert {d.doc_id for d in index.documents()} == {"hand", "green"}

@@ -53,6 +53,8 @@ class VectorStore(Protocol):
 
     def vectors(self, chunk_ids: Collection[str]) -> dict[str, list[float]]: ...
 
+    def reload(self) -> None: ...
+
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int | float | bool]:
     """Chroma-legal scalar metadata of a chunk."""
@@ -77,9 +79,14 @@ def make_client(settings: Settings) -> ClientAPI:
         return chromadb.HttpClient(
             host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
         )
-    path = Path(settings.index) / "chroma"
+    return _embedded(Path(settings.index) / "chroma")
+
+
+def _embedded(path: Path) -> ClientAPI:
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    return chromadb.PersistentClient(
+        path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
+    )
 
 
 class ChromaStore:
@@ -94,8 +101,13 @@ class ChromaStore:
         self.client = client
         self.collection_name = collection_name
         self.embeddings = embeddings  # only for `langchain_vectorstore()`
-        self._collection = client.get_or_create_collection(
-            name=collection_name,
+        self.path: Path | None = None  # the folder of an embedded store opened by `from_settings`
+        self._max_batch: int | None = None
+        self._collection = self._open()
+
+    def _open(self) -> Any:
+        return self.client.get_or_create_collection(
+            name=self.collection_name,
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
         )
@@ -104,12 +116,29 @@ class ChromaStore:
     def from_settings(
         cls, settings: Settings, collection_name: str, embeddings: Embeddings | None = None
     ) -> ChromaStore:
-        return cls(make_client(settings), collection_name, embeddings)
+        store = cls(make_client(settings), collection_name, embeddings)
+        if not settings.chroma_host:
+            store.path = Path(settings.index) / "chroma"
+        return store
+
+    def reload(self) -> None:
+        """An embedded store reads its files anew: chroma loads them once per process and would
+        not see what another process (a `policyqa ingest` beside the app) wrote. A server is
+        always current."""
+        if self.path is None:
+            return
+        close = getattr(self.client, "close", None)  # chromadb.Client, not in ClientAPI
+        if close is not None:
+            close()  # the last client of this folder in the process stops its system
+        self.client = _embedded(self.path)
+        self._collection = self._open()
 
     def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
         if len(chunks) != len(vectors):
             raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
-        batch = max(1, self.client.get_max_batch_size())
+        if self._max_batch is None:  # one request to a server, not one per upsert
+            self._max_batch = max(1, self.client.get_max_batch_size())
+        batch = self._max_batch
         for start in range(0, len(chunks), batch):
             part = chunks[start : start + batch]
             self._collection.upsert(

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ingest.departments import DepartmentRegistry, normalise_name
 from ingest.model import Document, Provision, ProvisionKind
@@ -20,7 +20,13 @@ TASK_KINDS = (ProvisionKind.ITEM, ProvisionKind.ANNEX)
 
 def provision_tokens(provision: Provision) -> frozenset[str]:
     """The tokens support scoring sees in a provision (computed at ingest and stored)."""
-    return frozenset(tokenize(provision.title + provision.text))
+    return _token_set(provision.title + provision.text)
+
+
+@lru_cache(maxsize=20_000)
+def _token_set(text: str) -> frozenset[str]:
+    """Cached by text: a library that repeats a provision tokenises it once."""
+    return frozenset(tokenize(text))
 
 
 def sentences(text: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import sqlite3
+import threading
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
@@ -25,6 +26,7 @@ from ingest.segment import tokenize
 log = logging.getLogger(__name__)
 
 K1, B, EPSILON = 1.5, 0.75, 0.25
+MEMO_SIZE = 20_000  # texts whose terms are remembered (a FIFO, per index)
 POSTING = np.dtype([("row", "<i4"), ("tf", "<i4"), ("dl", "<i4")])
 
 Tokenizer = Callable[[str], list[str]]
@@ -59,6 +61,8 @@ class KeywordIndex:
         self.db = db
         self._tokenize = tokenize
         self._stats: _Stats | None = None
+        self._memo: dict[str, list[str]] = {}  # text → terms: repeated texts are cut once
+        self._memo_lock = threading.Lock()
 
     @property
     def tokenize(self) -> Tokenizer:
@@ -67,7 +71,14 @@ class KeywordIndex:
         return self._tokenize
 
     def terms(self, text: str) -> list[str]:
-        return [t for t in self.tokenize(text) if _is_term(t)]
+        found = self._memo.get(text)
+        if found is None:
+            found = [t for t in self.tokenize(text) if _is_term(t)]
+            with self._memo_lock:
+                if len(self._memo) >= MEMO_SIZE:
+                    self._memo.pop(next(iter(self._memo)))
+                self._memo[text] = found
+        return list(found)
 
     # writing (inside a transaction)
     def analyse(self, chunks: Iterable[Chunk]) -> list[tuple[Chunk, list[str]]]:

@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS provisions (
     doc_id TEXT NOT NULL,
     pos INTEGER NOT NULL,
     data TEXT NOT NULL,            -- the provision, JSON
-    tokens TEXT NOT NULL,          -- its token set for support scoring, JSON
+    tokens TEXT NOT NULL,          -- its token set for support scoring, joined by U+001F
     PRIMARY KEY (doc_id, pos)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS chunks (

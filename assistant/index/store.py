@@ -18,16 +18,22 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
-import json
 import logging
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from assistant.index.batch import (
+    SUFFIXES,
+    IngestReport,
+    Prepared,
+    compute_index_id,
+    expand_paths,
+    file_sha256,
+    prepare_ahead,
+)
 from assistant.index.cache import VectorCache
 from assistant.index.chroma import ChromaStore, StoreHit, VectorStore
 from assistant.index.corpus import provision_tokens
@@ -35,13 +41,15 @@ from assistant.index.embeddings import embedding_id, make_embeddings, model_id_o
 from assistant.index.faults import checkpoint
 from assistant.index.keyword import KeywordIndex, Tokenizer
 from assistant.index.lock import IngestLock
+from assistant.index.repair import reconcile, verify
 from assistant.index.sqlite import Database
 from assistant.index.tables import ManifestEntry, StoredDoc, Tables, legacy_manifest, remove_legacy
+from ingest import segment
 from ingest.chunk import chunk_provisions
 from ingest.errors import IngestError
 from ingest.ids import doc_id_for
 from ingest.model import Chunk, Document, ParsedDocument, Provision
-from ingest.pipeline import parse_file, parser_fingerprint
+from ingest.pipeline import parse_file
 from ingest.reader import read_bytes
 
 if TYPE_CHECKING:
@@ -49,73 +57,26 @@ if TYPE_CHECKING:
 
     from assistant.settings import Settings
 
+__all__ = [
+    "SUFFIXES",
+    "Index",
+    "IngestReport",
+    "Scored",
+    "compute_index_id",
+    "expand_paths",
+    "file_sha256",
+]
+
 log = logging.getLogger(__name__)
 
-SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"})
-CHUNKING_VERSION = 2  # bump when ingest.chunk changes what a chunk is
 Progress = Callable[[str, float], None]
-
-
-@dataclass(frozen=True, slots=True)
-class IngestReport:
-    added: tuple[str, ...] = ()  # doc_ids
-    replaced: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    failed: tuple[tuple[str, str], ...] = ()  # (path, Chinese message naming the file)
-    warnings: tuple[tuple[str, str], ...] = ()  # (path, parser warning)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class Scored:
     provision: Provision
     score: float
-
-
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    """A document ready to commit: parsed, chunked and analysed (no store touched yet)."""
-
-    parsed: ParsedDocument
-    chunks: tuple[Chunk, ...]
-    analysed: list[tuple[Chunk, list[str]]]
-    tokens: tuple[frozenset[str], ...]
-
-
-def compute_index_id(embedding: str, window_chars: int) -> str:
-    """Hash of what decides the index: the embedding model, the chunking settings and the parser
-    (a changed parser re-parses and re-indexes every file)."""
-    spec = {
-        "embedding": embedding,
-        "window_chars": window_chars,
-        "chunking": CHUNKING_VERSION,
-        "parser": parser_fingerprint(),
-    }
-    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
-
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders expanded (recursively, sorted) to the supported suffixes."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and p.suffix.lower() in SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            out.append(path)
-    return list(dict.fromkeys(out))
-
-
-def file_sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class Index:
@@ -146,6 +107,9 @@ class Index:
         self._generation = -1
         self._stored: dict[str, StoredDoc] = {}
         self._by_key: dict[tuple[str, str], Provision] = {}
+        if tokenize is None and self._db.generation() > 0:
+            # the first question needs jieba's dictionary (a second to load): load it meanwhile
+            threading.Thread(target=segment.tokenizer, name="policyqa-jieba", daemon=True).start()
         self._sync()
         if self._tables.pending() and self._writer.try_hold():
             try:
@@ -181,13 +145,18 @@ class Index:
         self._sync()
         return self._generation
 
-    def _sync(self) -> None:
+    def _sync(self, written: int | None = None) -> None:
+        """Serve what is committed. `written`: the generation this process just committed; any
+        other change came from another process, whose vectors an embedded store must re-read."""
         if self._db.generation() == self._generation:
             return
         with self._lock, self._db.snapshot() as conn:
             generation = int(
                 conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0]
             )
+            ours = written is not None and written == generation == self._generation + 1
+            if self._generation >= 0 and not ours and self._store is not None:
+                self._store.reload()
             versions = self._tables.versions(conn)
             current = {d: v for d, (v, index_id) in versions.items() if index_id == self.index_id}
             changed = [
@@ -201,9 +170,14 @@ class Index:
                 found = loaded.get(doc_id) or self._stored.get(doc_id)
                 if found is not None:
                     stored[doc_id] = found
-            self._by_key = {
-                (p.doc_id, p.key): p for s in stored.values() for p in s.parsed.provisions
-            }
+            by_key = dict(self._by_key)  # copied, then swapped: readers never see half of it
+            for doc_id, old in self._stored.items():
+                if stored.get(doc_id) is not old:
+                    for p in old.parsed.provisions:
+                        by_key.pop((p.doc_id, p.key), None)
+            for doc_id in loaded.keys() & stored.keys():
+                by_key.update(((p.doc_id, p.key), p) for p in stored[doc_id].parsed.provisions)
+            self._by_key = by_key
             self._stored = stored
             self._generation = generation
         log.debug(
@@ -263,30 +237,58 @@ class Index:
     # ingest
     def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestReport:
         files = expand_paths(Path(p) for p in paths)
+        with self._writing(progress):
+            manifest = self._tables.manifest()
+            report = self._run(
+                files, lambda path: self._prepare_file(path, manifest), lambda p: p.name, progress
+            )
+            if not legacy_manifest(self.folder).keys() - self._tables.manifest().keys():
+                remove_legacy(self.folder)
+        return report
+
+    def add_many(
+        self, documents: Sequence[ParsedDocument], progress: Progress | None = None
+    ) -> IngestReport:
+        """Store parsed documents (each replacing its previous version), prepared ahead like
+        files are: what `add` does, for a batch."""
+        with self._writing(progress):
+            return self._run(
+                documents,
+                lambda parsed: self._prepare(parsed, None, None),
+                lambda parsed: parsed.document.doc_id,
+                progress,
+            )
+
+    def _run(
+        self,
+        items: Sequence[T],
+        prepare: Callable[[T], Prepared | str],
+        name: Callable[[T], str],
+        progress: Progress | None,
+    ) -> IngestReport:
+        """Prepare each item on the second thread, commit it here; a failure is reported and
+        the batch goes on. `prepare` returns a doc_id for an unchanged document."""
         outcome: dict[str, list[str]] = {"added": [], "replaced": [], "unchanged": []}
         failed: list[tuple[str, str]] = []
         warnings: list[tuple[str, str]] = []
-        with self._writing(progress):
-            manifest = self._tables.manifest()
-            for n, (path, prepared) in enumerate(self._prepare_ahead(files, manifest)):
-                if progress:
-                    progress(path.name, n / len(files))
-                try:
-                    result = prepared.result()
-                    if isinstance(result, str):
-                        outcome["unchanged"].append(result)
-                        continue
-                    outcome[self._commit(result)].append(result.parsed.document.doc_id)
-                    warnings.extend((str(path), w) for w in result.parsed.warnings)
-                except IngestError as exc:
-                    failed.append((str(path), str(exc)))
-                except Exception as exc:  # a broken file must not stop the batch
-                    log.exception("ingest of %s failed", path)
-                    failed.append(
-                        (str(path), f"文件 {path.name}：处理失败（{type(exc).__name__}: {exc}）")
-                    )
-            if not legacy_manifest(self.folder).keys() - self._tables.manifest().keys():
-                remove_legacy(self.folder)
+        for n, (item, future) in enumerate(prepare_ahead(items, prepare)):
+            where = str(item) if isinstance(item, Path) else name(item)
+            if progress:
+                progress(name(item), n / len(items))
+            try:
+                result = future.result()
+                if isinstance(result, str):
+                    outcome["unchanged"].append(result)
+                    continue
+                outcome[self._commit(result)].append(result.parsed.document.doc_id)
+                warnings.extend((where, w) for w in result.parsed.warnings)
+            except IngestError as exc:
+                failed.append((where, str(exc)))
+            except Exception as exc:  # a broken file must not stop the batch
+                log.exception("ingest of %s failed", where)
+                failed.append(
+                    (where, f"文件 {name(item)}：处理失败（{type(exc).__name__}: {exc}）")
+                )
         if progress:
             progress("完成", 1.0)
         report = IngestReport(
@@ -305,21 +307,7 @@ class Index:
         )
         return report
 
-    def _prepare_ahead(
-        self, files: list[Path], manifest: dict[str, ManifestEntry], ahead: int = 2
-    ) -> Iterator[tuple[Path, Future[_Prepared | str]]]:
-        """Files prepared (read, parsed, chunked, tokenised) on a second thread, up to `ahead`
-        files before the one being embedded and committed: parsing and jieba run while the
-        engine embeds."""
-        with ThreadPoolExecutor(1, thread_name_prefix="policyqa-prepare") as pool:
-            queued: dict[int, Future[_Prepared | str]] = {}
-            for n, path in enumerate(files):
-                for m in range(n, min(n + ahead + 1, len(files))):
-                    if m not in queued:
-                        queued[m] = pool.submit(self._prepare_file, files[m], manifest)
-                yield path, queued.pop(n)
-
-    def _prepare_file(self, path: Path, manifest: dict[str, ManifestEntry]) -> _Prepared | str:
+    def _prepare_file(self, path: Path, manifest: dict[str, ManifestEntry]) -> Prepared | str:
         if not path.is_file():
             raise IngestError(path, "文件不存在")
         if path.stat().st_size > self.settings.ingest.max_upload_bytes:
@@ -332,7 +320,7 @@ class Index:
         parsed = parse_file(path)
         return self._prepare(parsed, sha, str(path))
 
-    def _prepare(self, parsed: ParsedDocument, sha: str | None, source: str | None) -> _Prepared:
+    def _prepare(self, parsed: ParsedDocument, sha: str | None, source: str | None) -> Prepared:
         doc = parsed.document
         sha = (
             sha or doc.sha256 or file_sha256("\n".join(p.text for p in parsed.provisions).encode())
@@ -346,7 +334,7 @@ class Index:
         if not chunks:
             raise IngestError(source or doc.doc_id, "未解析出可检索的条款")
         checkpoint("parsed", doc.doc_id)
-        return _Prepared(
+        return Prepared(
             parsed,
             chunks,
             self._keyword.analyse(chunks),
@@ -361,12 +349,13 @@ class Index:
         with self._writing(None):
             return self._commit(prepared)
 
-    def _commit(self, prepared: _Prepared) -> str:
+    def _commit(self, prepared: Prepared) -> str:
         """The three steps of the module docstring, for one document."""
         parsed, chunks = prepared.parsed, prepared.chunks
         doc = parsed.document
         vectors = self._vectors(chunks)
         result = "replaced" if doc.doc_id in self._stored else "added"
+        known = self._tables.has(doc.doc_id)
         new_ids = {c.chunk_id for c in chunks}
         self._tables.begin_pending(doc.doc_id, "replace")
         self.store.upsert(chunks, vectors)
@@ -377,10 +366,11 @@ class Index:
             self._tables.write_doc(conn, parsed, entry, prepared.tokens, version)
             self._keyword.write_doc(conn, doc.doc_id, prepared.analysed)
         checkpoint("tables", doc.doc_id)
-        self.store.delete(self.store.doc_chunk_ids(doc.doc_id) - new_ids)
+        if known:  # a document seen before may have older chunks in the vector store
+            self.store.delete(self.store.doc_chunk_ids(doc.doc_id) - new_ids)
         checkpoint("cleanup", doc.doc_id)
         self._tables.end_pending(doc.doc_id)
-        self._sync()
+        self._sync(written=version)
         log.info(
             "%s %s: %d provisions, %d chunks",
             result,
@@ -414,12 +404,12 @@ class Index:
                 return False
             self._tables.begin_pending(doc_id, "delete")
             with self._db.transaction() as conn:
-                Database.bump_generation(conn)
+                version = Database.bump_generation(conn)
                 self._tables.delete_doc(conn, doc_id)
                 self._keyword.delete_doc(conn, doc_id)
             self.store.delete_doc(doc_id)
             self._tables.end_pending(doc_id)
-            self._sync()
+            self._sync(written=version)
         return True
 
     # consistency
@@ -440,50 +430,26 @@ class Index:
             self._tables.end_pending(doc_id)
 
     def reconcile(self, doc_id: str) -> str:
-        """Vector store ⇐ tables for one document: stray chunks deleted, missing ones re-added
-        (vectors from the cache, else embedded). Returns what was done, in Chinese."""
-        committed = self._keyword.chunk_ids(doc_id)
-        stray = self.store.doc_chunk_ids(doc_id) - committed
-        self.store.delete(stray)
-        stored = self._tables.load([doc_id]).get(doc_id)
-        missing: list[Chunk] = []
-        if stored is not None and stored.entry.index_id == self.index_id:
-            window = self.settings.ingest.window_chars
-            chunks = chunk_provisions(stored.parsed.provisions, window_chars=window)
-            present = self.store.doc_chunk_ids(doc_id)
-            missing = [c for c in chunks if c.chunk_id in committed and c.chunk_id not in present]
-            if missing:
-                self.store.upsert(missing, self._vectors(missing))
-        kept = "保留上次完整导入的版本" if stored else "该文件不在索引中（删除或首次导入未完成）"
-        return (
-            f"索引上次处理文件 {doc_id} 时中断，已修复：{kept}"
-            f"（清除 {len(stray)} 个未提交的片段，补回 {len(missing)} 个）"
+        """Vector store ⇐ tables for one document (see `repair.reconcile`)."""
+        return reconcile(
+            doc_id,
+            tables=self._tables,
+            keyword=self._keyword,
+            store=self.store,
+            vectors=self._vectors,
+            index_id=self.index_id,
+            window_chars=self.settings.ingest.window_chars,
         )
 
     def verify(self) -> dict[str, str]:
         """Disagreements between the stores, per document (empty when consistent)."""
-        problems: dict[str, str] = {}
-        manifest = self._tables.manifest()
-        for doc_id in {*manifest, *self._keyword.doc_ids()}:
-            committed = self._keyword.chunk_ids(doc_id)
-            in_store = self.store.doc_chunk_ids(doc_id)
-            stored = self._tables.load([doc_id]).get(doc_id)
-            if stored is None or doc_id not in manifest:
-                problems[doc_id] = "keyword index holds a document the tables do not"
-                continue
-            if stored.entry.index_id != self.index_id:
-                continue
-            window = self.settings.ingest.window_chars
-            expected = {
-                c.chunk_id for c in chunk_provisions(stored.parsed.provisions, window_chars=window)
-            }
-            if committed != expected:
-                problems[doc_id] = "keyword index and tables hold different versions"
-            elif in_store != expected:
-                problems[doc_id] = (
-                    f"vector store: {len(in_store - expected)} stray, {len(expected - in_store)} missing"
-                )
-        return problems
+        return verify(
+            tables=self._tables,
+            keyword=self._keyword,
+            store=self.store,
+            index_id=self.index_id,
+            window_chars=self.settings.ingest.window_chars,
+        )
 
     # search
     def search_bm25(

@@ -35,6 +35,7 @@ from ingest.model import (
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+TOKEN_SEPARATOR = "\x1f"  # tokens of a provision, joined (never inside a jieba token)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -189,6 +190,12 @@ class StoredDoc:
     tokens: tuple[frozenset[str], ...]  # per provision, for support scoring
 
 
+def _token_set(stored: str) -> frozenset[str]:
+    if stored.startswith("["):  # the first release of these tables stored a JSON list
+        return frozenset(json.loads(stored))
+    return frozenset(stored.split(TOKEN_SEPARATOR)) if stored else frozenset()
+
+
 def _compact(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -205,6 +212,14 @@ class Tables:
             "SELECT doc_id, sha256, source_path, index_id FROM documents ORDER BY seq"
         )
         return {str(r[0]): ManifestEntry(*map(str, r)) for r in rows}
+
+    def has(self, doc_id: str) -> bool:
+        row = (
+            self.db.connection()
+            .execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,))
+            .fetchone()
+        )
+        return row is not None
 
     def versions(self, conn: sqlite3.Connection | None = None) -> dict[str, tuple[int, str]]:
         """doc_id → (version, index_id), in ingest order."""
@@ -233,7 +248,7 @@ class Tables:
                 "SELECT data, tokens FROM provisions WHERE doc_id = ? ORDER BY pos", (doc_id,)
             ):
                 provisions.append(provision_from_dict(json.loads(p_data)))
-                tokens.append(frozenset(json.loads(p_tokens)))
+                tokens.append(_token_set(p_tokens))
             parsed = ParsedDocument(
                 document_from_dict(data["document"]),
                 tuple(provisions),
@@ -278,7 +293,7 @@ class Tables:
         conn.executemany(
             "INSERT INTO provisions (doc_id, pos, data, tokens) VALUES (?, ?, ?, ?)",
             (
-                (doc_id, pos, _compact(provision_to_dict(p)), _compact(sorted(toks)))
+                (doc_id, pos, _compact(provision_to_dict(p)), TOKEN_SEPARATOR.join(sorted(toks)))
                 for pos, (p, toks) in enumerate(zip(parsed.provisions, tokens, strict=True))
             ),
         )

@@ -1,4 +1,4 @@
-"""Ingest benchmark: `python -m benchmarks.ingest [--before REV] [--out DIR] [--floor-sample F]`.
+"""Ingest benchmark: `python benchmarks/ingest_speed.py [--before REV] [--out DIR] [--floor-sample F]`.
 
 In one session, each step a fresh process (so that all figures share the machine's load):
 
