@@ -2,8 +2,10 @@
 
 Evidence, not phrases: a candidate's match is the mean of two shares — of the question's (idf-weighted)
 words that the provision contains, and of the provision title's words that the question contains.
-Confidence is that match, scaled down when the runner-up that names *other* departments comes close
-(a runner-up with the same departments changes nothing the answer asserts). Below the threshold the
+What tells two candidates apart is only what the question says: the share of its words each one's
+text and title hold (`evidence`). Confidence is the match, scaled down when the runner-up that names
+*other* departments has nearly the same evidence (a runner-up with the same departments changes
+nothing the answer asserts). Below the threshold the
 answer abstains and shows the candidates. Inside the chosen provision, the span whose sentences hold
 the question's words best is the one the answer is about, when it stands out.
 """
@@ -26,7 +28,8 @@ SPAN_MARGIN = 0.15  # a span must lead the next one by this share of the questio
 @dataclass(frozen=True, slots=True)
 class Candidate:
     provision: Provision
-    match: float  # 0..1
+    match: float  # 0..1, for ranking
+    evidence: float  # 0..1, the question's words found in the text and the title
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,12 @@ def title_overlap(corpus: CorpusView, p: Provision, terms: Sequence[str]) -> flo
     return hit / corpus.weight(title_terms)
 
 
+def asked_in_title(corpus: CorpusView, p: Provision, terms: Sequence[str]) -> float:
+    """Share of the question's weight that the provision's title holds."""
+    total = corpus.weight(terms)
+    return corpus.weight(t for t in terms if t in p.title) / total if total else 0.0
+
+
 def rank_tasks(
     corpus: CorpusView, query: Query, provisions: Sequence[Provision]
 ) -> list[Candidate]:
@@ -58,8 +67,9 @@ def rank_tasks(
             continue
         s = support(corpus, p, terms, 1).score
         match = (s + title_overlap(corpus, p, terms)) / 2 - RANK_PENALTY * rank
-        scored.append(Candidate(p, max(match, 0.0)))
-    return sorted(scored, key=lambda c: -c.match)
+        evidence = (s + asked_in_title(corpus, p, terms)) / 2
+        scored.append(Candidate(p, max(match, 0.0), evidence))
+    return sorted(scored, key=lambda c: (-c.match, -c.evidence))
 
 
 def confidence(candidates: Sequence[Candidate], min_margin: float) -> float:
@@ -70,7 +80,7 @@ def confidence(candidates: Sequence[Candidate], min_margin: float) -> float:
     rival = next(
         (c for c in candidates[1:] if set(c.provision.responsibility.departments) != mine), None
     )
-    margin = best.match - rival.match if rival else 1.0
+    margin = best.evidence - rival.evidence if rival else 1.0
     return best.match if margin >= min_margin else best.match * max(margin, 0.0) / min_margin
 
 

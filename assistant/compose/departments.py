@@ -114,7 +114,8 @@ class DepartmentAnswers:
 
     def _abstain(self, query: Query, choice: Choice) -> Answer:
         terms = query_terms(query)
-        shown = [c.provision for c in choice.candidates[:3]]
+        floor = max(self.th.min_match, choice.candidates[0].match / 2)
+        shown = [c.provision for c in choice.candidates[:3] if c.match >= floor]
         lines = [t.ABSTAIN]
         citations: list[Citation] = []
         for i, p in enumerate(shown, 1):

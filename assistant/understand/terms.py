@@ -24,6 +24,9 @@ QUESTION_WORDS = frozenset(
     "时间 节点 时间节点 哪一年 哪年 分别 各是 这两个 两个 角色 优待 照顾 有没有 会不会 被 "
     "这条 该条 这一条 此条 本条 这项 这一项 这个 那个 这些 那些 上一条 下一条 归谁 归".split()
 )
+ASKING_RE = re.compile(
+    r"由谁|是谁|归谁|谁来|谁|由哪个|由哪些|哪个|哪些|哪家|什么|怎么|如何|是否|能否|能不能|可不可以|多少"
+)
 # Kept when matching a question to chapter and section titles ("主要任务分成哪几个方面？").
 TITLE_WORDS = frozenset({"主要", "任务", "工作", "政策"})
 
@@ -34,6 +37,9 @@ def content_tokens(question: str, keep: frozenset[str] = frozenset()) -> list[st
     jieba's search mode yields a compound and its parts ("燃煤锅炉", "燃煤", "锅炉"); a compound whose
     parts are all there is dropped, so a phrasing the documents do not use is not counted as missing.
     """
+    # Question words cut apart first, so jieba does not glue them to a content word ("电动化由谁" →
+    # "电动", "化由").
+    question = ASKING_RE.sub("，", question)
     tokens = [
         t
         for t in dict.fromkeys(tokenize(question))
