@@ -1,7 +1,7 @@
-"""Every endpoint of the gradio app, called through gradio_client against a live server on loopback.
+"""The gradio app's endpoints, called through gradio_client against live servers on loopback.
 
-The server runs on a free port with its own index, built from a copy of the seed corpus on the first
-`/startup` (as a first browser visit would).
+One index (a copy of the seed corpus, built by the first `/startup`) serves three apps: an open one,
+one with an administrator (POLICYQA_ADMIN) and no login page, and one behind a login.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import csv
 import os
 import shutil
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from openpyxl import load_workbook
 from assistant.service import PolicyQA
 from assistant.settings import Settings
 from tests.conftest import SEED
+from ui.auth import FREE_FAILURES, Access
 
 pytestmark = pytest.mark.integration
 
@@ -27,6 +29,7 @@ gradio_client = pytest.importorskip("gradio_client", reason="pip install gradio_
 DATA = Path(__file__).parent / "data"
 SEED_ID = SEED.stem
 GREEN_FINANCE = f"{SEED_ID}#2.9.28"
+ADMIN = ("chief", "s3cret-admin")
 
 
 def free_port() -> int:
@@ -43,19 +46,34 @@ def qa(tmp_path_factory: pytest.TempPathFactory) -> PolicyQA:
     return PolicyQA(Settings(index=index, corpus=corpus, ingest={"max_upload_bytes": 100_000}))
 
 
-@pytest.fixture(scope="module")
-def client(qa: PolicyQA) -> Iterator[Any]:
+def serve(qa: PolicyQA, access: Access | None = None) -> tuple[Any, str]:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from ui.app import build_app, launch
 
-    app = build_app(qa)
+    app = build_app(qa, access)
     port = free_port()
     launch(app, qa, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
+    return app, f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture(scope="module")
+def client(qa: PolicyQA) -> Iterator[Any]:
+    app, url = serve(qa)
     try:
-        c = gradio_client.Client(f"http://127.0.0.1:{port}/", verbose=False)
+        c = gradio_client.Client(url, verbose=False)
         status = c.predict(api_name="/startup")
         assert "索引已就绪：1 份文件" in status
+        c.predict(api_name="/refresh")  # this session's lists of documents
         yield c
+    finally:
+        app.close()
+
+
+@pytest.fixture(scope="module")
+def admin_url(qa: PolicyQA, client: Any) -> Iterator[str]:
+    app, url = serve(qa, Access.from_settings(None, ":".join(ADMIN)))
+    try:
+        yield url
     finally:
         app.close()
 
@@ -71,101 +89,142 @@ def value(update: Any) -> Any:
     return update["value"] if isinstance(update, dict) and "__type__" in update else update
 
 
-def test_refresh_lists_documents_and_departments(client: Any) -> None:
+def ask(c: Any, question: str, scope: str = "") -> tuple[Any, ...]:
+    """chat, citations, viewer, note, question box, print list"""
+    return tuple(c.predict(question, scope, "composer", api_name="/ask"))
+
+
+def test_refresh_lists_documents_by_title(client: Any) -> None:
     status, scope, departments, matrix_doc, library, library_doc = client.predict(
         api_name="/refresh"
     )
     assert "1 份文件" in status
-    assert [c[1] for c in scope["choices"]] == ["", SEED_ID]
+    assert scope["choices"][1] == [
+        "关于加快转变发展方式做好碳达峰碳中和工作的实施意见（苏委发〔2022〕7号）",
+        SEED_ID,
+    ]
     names = [c[1] for c in departments["choices"]]
     assert "市住建局" in names and "市发改委" in names
-    assert matrix_doc["value"] == SEED_ID and library_doc["value"] == SEED_ID
-    assert library["data"][0][0] == SEED_ID and library["data"][0][3] == "苏委发〔2022〕7号"
+    housing = next(c[0] for c in departments["choices"] if c[1] == "市住建局")
+    assert "住房和城乡建设局" in housing  # the label carries the full name: typing it finds it
+    assert matrix_doc["value"] == SEED_ID and library_doc["value"] is None
+    assert "<td" in library and "苏委发〔2022〕7号" in library and "市级" in library
+    assert SEED_ID not in library  # the library names documents by title, not by file slug
 
 
-def test_ask_follow_up_and_open_citation(client: Any) -> None:
-    chat, chips, viewer, note, question = client.predict(
-        "哪个部门牵头绿色金融？", "", "composer", api_name="/ask"
-    )
+def test_ask_markers_follow_up_and_new_chat(client: Any) -> None:
+    chat, citations, viewer, note, question, printed = ask(client, "哪个部门牵头绿色金融？")
     assert text_of(chat[0]) == "哪个部门牵头绿色金融？"
-    assert "市碳达峰碳中和工作领导小组办公室" in text_of(chat[1])
-    assert GREEN_FINANCE in [c[1] for c in chips["choices"]]
-    assert "pv-empty" in viewer and "composer" in note and question == ""
+    answer = text_of(chat[1])
+    assert "市碳达峰碳中和工作领导小组办公室" in answer
+    assert 'href="#pqa-cite-1-1">［1］</a>' in answer and "2.9.28" not in answer
+    assert "［1］" in citations and "第28条" in citations and "积极发展绿色金融" in citations
+    assert "回答方式：规则组合" in note and "composer" not in note and question == ""
+    assert "加快开发绿色产业基金" in printed  # the print list carries the provision's text
 
-    html = client.predict(GREEN_FINANCE, api_name="/open_citation")
-    assert "积极发展绿色金融" in html and "加快开发绿色产业基金" in html
-    assert '<mark class="quote">' in html and '<mark class="term">绿色金融</mark>' in html
-    assert "牵头：市碳达峰碳中和工作领导小组办公室" in html and "配合：市财政局" in html
+    citations, viewer = client.predict("1-1@123", api_name="/open_marker")
+    assert "积极发展绿色金融" in viewer and "加快开发绿色产业基金" in viewer
+    assert "《关于加快转变发展方式做好碳达峰碳中和工作的实施意见》" in viewer
+    assert "第28条" in viewer and "2.9.28" not in viewer
+    assert '<mark class="quote">' in viewer and '<mark class="term">绿色金融</mark>' in viewer
+    assert "牵头：市碳达峰碳中和工作领导小组办公室" in viewer and "配合：市财政局" in viewer
+    assert "pc-active" in citations
 
-    chat, *_ = client.predict("它的配合部门有哪些？", "", "composer", api_name="/ask")
+    chat, *_ = ask(client, "它的配合部门有哪些？")
     assert len(chat) == 4 and "市财政局" in text_of(chat[3])
 
-    chat, chips, *_ = client.predict(api_name="/new_chat")
-    assert chat == [] and chips["choices"] == []
+    cleared = client.predict(api_name="/new_chat")
+    assert value(cleared[0]) == []
+    chat, *_ = ask(client, "它的配合部门有哪些？")
+    assert len(chat) == 2 and "市财政局" not in text_of(chat[1])  # no context left over
 
 
-def test_ask_scoped_to_a_document(client: Any) -> None:
-    chat, chips, *_ = client.predict("能不能新建燃煤锅炉？", SEED_ID, "composer", api_name="/ask")
+def test_long_list_is_one_compact_table(client: Any) -> None:
+    client.predict(api_name="/new_chat")
+    chat, citations, *_ = ask(client, "一共有多少项任务？")
+    assert "32 项任务" in text_of(chat[1])
+    assert 'class="pc-table' in citations and citations.count("<tr") >= 30
+    assert "pc-item" not in citations  # no chips
+    citations, viewer = client.predict("1-32@1", api_name="/open_marker")
+    assert "第32条" in viewer
+
+
+def test_annex_labels_are_printed_labels(client: Any) -> None:
+    client.predict(api_name="/new_chat")
+    chat, citations, *_ = ask(client, "市住建局在附件中负责哪些方案？")
+    answer = text_of(chat[1])
+    assert "annex" not in answer and "annex" not in citations
+    _, viewer = client.predict("1-1@1", api_name="/open_marker")
+    assert "附件 重点领域专项实施方案 4" in viewer and "annex" not in viewer
+    assert "责任单位：市住建局" in viewer
+
+
+def test_scoped_ask_and_unknown_scope(client: Any) -> None:
+    client.predict(api_name="/new_chat")
+    chat, *_ = ask(client, "能不能新建燃煤锅炉？", SEED_ID)
     assert "燃煤" in text_of(chat[-1])
-    assert all(ref.startswith(SEED_ID + "#") for _, ref in chips["choices"])
+    *_, note, _, _ = ask(client, "能不能新建燃煤锅炉？", "../manifest")
+    assert note == "所选的文件范围不存在，请重新选择。"
 
 
-def test_feedback_is_stored_and_exported(client: Any, qa: PolicyQA) -> None:
-    status, _ = client.predict("先提问", "", api_name="/feedback_up")
-    client.predict("一共有多少项任务？", "", "composer", api_name="/ask")
-    status, comment = client.predict("数字对了", "", api_name="/feedback_up")
-    assert status == "已记录您的评价，谢谢！" and comment == ""
-    client.predict("", "", api_name="/feedback_down")
-    assert (qa.settings.index / "feedback.sqlite").is_file()
-    exported = value(client.predict(api_name="/export_feedback"))
-    with open(exported, encoding="utf-8-sig") as f:
-        rows = list(csv.reader(f))
-    assert rows[0][:3] == ["时间", "评价", "问题"]
-    assert [r[1:3] for r in rows[1:]][-2:] == [
-        ["👍", "一共有多少项任务？"],
-        ["👎", "一共有多少项任务？"],
-    ]
-    assert rows[-2][-1] == "数字对了"
+def test_open_citation_by_reference(client: Any) -> None:
+    html = client.predict(GREEN_FINANCE, api_name="/open_citation")
+    assert "加快开发绿色产业基金" in html and "2.9.28" not in html
+    assert "找不到这个条款" in client.predict(f"{SEED_ID}#9.9.9", api_name="/open_citation")
 
 
 @pytest.mark.parametrize("name", ["市住建局", "苏州市住房和城乡建设局", "住建局"])
-def test_department_tasks_by_alias(client: Any, name: str) -> None:
-    summary, table = client.predict(name, api_name="/department_tasks")
-    assert "**市住建局**" in summary
-    rows = {(r[2], r[5]) for r in table["data"]}
-    assert {("2.4.14", "牵头"), ("2.4.15", "牵头"), ("2.3.11", "配合")} <= rows
-    assert table["headers"][:3] == ["部门", "文件", "条款编号"]
+def test_department_ledger_by_alias(client: Any, name: str) -> None:
+    summary, ledger = client.predict(name, api_name="/department_tasks")
+    assert "**市住建局**：牵头 3 项，配合 9 项；附件分工表中负责 2 项" in summary
+    assert ledger.count('class="lg-doc"') == 1  # one document
+    assert "牵头负责（3 项）" in ledger and "按职责分工参与（配合）（9 项）" in ledger
+    assert "推动构建绿色低碳建设体系" in ledger and "2.4.14" not in ledger
 
 
-def test_department_unknown_and_export(client: Any) -> None:
-    summary, table = client.predict("不存在的局", api_name="/department_tasks")
-    assert "没有找到部门" in summary and table["data"] in (
-        [],
-        [[]],
-        [["", "", "", "", "", "", "", ""]],
-    )
-    client.predict("市发改委", api_name="/department_tasks")
-    path = value(client.predict("xlsx", api_name="/export_department"))
-    sheet = load_workbook(path).active
-    assert sheet is not None
+def test_ledger_counts_agree_with_the_chat(client: Any) -> None:
+    client.predict(api_name="/new_chat")
+    chat, *_ = ask(client, "市住建局负责哪些任务？")
+    answer = text_of(chat[1])
+    summary, _ = client.predict("市住建局", api_name="/department_tasks")
+    assert "牵头的任务（3项）" in answer and "牵头 3 项" in summary
+    assert "配合）的任务（9项）" in answer and "配合 9 项" in summary
+    assert "附件分工表中还有 2 项" in answer and "附件分工表中负责 2 项" in summary
+
+
+def test_department_unknown_and_ledger_export(client: Any) -> None:
+    summary, ledger = client.predict("不存在的局", api_name="/department_tasks")
+    assert "没有找到部门" in summary and ledger == ""
+    path = value(client.predict("市住建局", api_name="/export_department"))
+    book = load_workbook(path)
+    sheet = book["任务台账"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "部门" and all(r[0] == "市发改委" for r in rows[1:]) and len(rows) > 5
-    csv_path = value(client.predict("csv", api_name="/export_department"))
-    assert Path(csv_path).read_text(encoding="utf-8-sig").startswith("部门,文件,条款编号")
+    assert rows[0][0] == "市住建局 任务台账" and rows[1][:4] == ("序号", "部门", "角色", "文件")
+    body = rows[2:]
+    assert len(body) == 14 and {r[2] for r in body} == {"牵头", "配合", "责任单位"}
+    first = body[0]
+    assert first[4] == "第14条" and first[5] == "推动构建绿色低碳建设体系"
+    assert "建立规划、建设、管理统筹机制" in first[6]  # the provision's own text
+    assert sheet.freeze_panes == "A3" and sheet.print_title_rows == "$2:$2"
+    assert sheet.page_setup.paperSize == int(sheet.PAPERSIZE_A4)
+    assert sheet.column_dimensions["G"].width == 60
 
 
 def test_matrix_and_export(client: Any) -> None:
     html, table = client.predict(SEED_ID, api_name="/matrix")
     assert '<td class="mx-lead"' in html and '<td class="mx-co"' in html
-    summary = {r[0]: r for r in table["data"]}
-    assert summary["市住建局"][1] >= 3 and summary["市住建局"][2] >= 9
-    path = value(client.predict(SEED_ID, "xlsx", api_name="/export_matrix"))
+    assert '<td class="mx-resp"' in html  # annex rows: responsible units
+    assert "附件 关键环节专项保障方案 3" in html and "annex" not in html
+    assert "市住建局" in table and 'data-label="牵头"' in table
+    path = value(client.predict(SEED_ID, api_name="/export_matrix"))
     book = load_workbook(path)
-    assert book.sheetnames == ["矩阵", "汇总"]
-    grid = list(book["矩阵"].iter_rows(values_only=True))
-    assert grid[0][0] == "部门" and {"牵头", "配合"} <= {c for row in grid[1:] for c in row}
-    html, _ = client.predict("no-such-doc", api_name="/matrix")
-    assert "找不到文件" in html
+    assert book.sheetnames == ["责任矩阵", "部门汇总"]
+    grid = book["责任矩阵"]
+    rows = list(grid.iter_rows(values_only=True))
+    assert rows[1][:3] == ("条款", "标题", "条款原文")
+    assert {"牵头", "配合", "责任单位"} <= {c for row in rows[2:] for c in row[3:]}
+    assert any(r[1] == "积极发展绿色金融" and "绿色产业基金" in r[2] for r in rows[2:])
+    assert grid.freeze_panes == "A3" and grid.page_setup.orientation == "landscape"
 
 
 def test_upload_bad_files_get_chinese_reasons(client: Any, tmp_path: Path) -> None:
@@ -187,47 +246,105 @@ def test_upload_bad_files_get_chinese_reasons(client: Any, tmp_path: Path) -> No
     assert "已导入" not in result
 
 
-def test_upload_ask_reingest_delete(client: Any, qa: PolicyQA) -> None:
-    upload = gradio_client.handle_file(str(DATA / "ui-xss-notice.txt"))
-    result, _ = client.predict([upload], api_name="/ingest")
-    assert "已导入：ui-xss-notice" in result
-    assert (qa.settings.index / "uploads" / "ui-xss-notice.txt").is_file()
+def test_upload_ask_reingest_delete(client: Any, qa: PolicyQA, tmp_path: Path) -> None:
+    odd = tmp_path / "..%2F..%2Fui xss <notice>.txt"
+    shutil.copy(DATA / "ui-xss-notice.txt", odd)
+    result, _ = client.predict([gradio_client.handle_file(str(odd))], api_name="/ingest")
+    assert "已导入" in result
+    stored = list((qa.settings.index / "uploads").iterdir())
+    assert [p.name for p in stored if "notice" in p.name] == ["2F-2Fui-xss-notice.txt"]
+    doc = next(d for d in qa.documents() if "notice" in d.doc_id)
 
     _, scope, *_ = client.predict(api_name="/refresh")
-    assert "ui-xss-notice" in [c[1] for c in scope["choices"]]
-    chat, chips, *_ = client.predict(
-        "智慧停车平台由哪个部门牵头？", "ui-xss-notice", "composer", api_name="/ask"
-    )
+    assert doc.doc_id in [c[1] for c in scope["choices"]]
+    client.predict(api_name="/new_chat")
+    chat, citations, *_ = ask(client, "智慧停车平台由哪个部门牵头？", doc.doc_id)
     assert "市城管局" in text_of(chat[-1])
-    ref = chips["choices"][0][1]
-    html = client.predict(ref, api_name="/open_citation")
-    assert "<script" not in html and "<img" not in html
-    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html
+    assert "<script" not in text_of(chat[-1]) and "<script" not in citations
+    _, viewer = client.predict("1-1@1", api_name="/open_marker")
+    assert "<script" not in viewer and "<img" not in viewer
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in viewer
 
-    html, _ = client.predict("ui-xss-notice", api_name="/matrix")
+    html, _ = client.predict(doc.doc_id, api_name="/matrix")
     assert "<script" not in html and "市城管局" in html
 
-    assert "内容未变化" in client.predict("ui-xss-notice", api_name="/reingest")
-    result, confirmed = client.predict("ui-xss-notice", False, api_name="/delete")
-    assert "确认删除" in result
-    result, confirmed = client.predict("ui-xss-notice", True, api_name="/delete")
-    assert result == "已删除：ui-xss-notice" and confirmed is False
+    assert "内容未变化" in client.predict(doc.doc_id, api_name="/reingest")
+    with pytest.raises(Exception, match="not in the list of choices"):
+        client.predict("../manifest", api_name="/delete")  # only the listed documents
+    result = client.predict(doc.doc_id, api_name="/delete")
+    assert result == "已删除：《关于&lt;script&gt;alert(1)&lt;/script&gt;推进智慧停车建设的通知》"
     assert [d.doc_id for d in qa.documents()] == [SEED_ID]
 
 
-def test_login_required_when_auth_is_set(tmp_path: Path) -> None:
-    from ui.app import build_app, launch
+def test_metadata_correction(client: Any, qa: PolicyQA) -> None:
+    client.predict(api_name="/refresh")
+    result = client.predict(
+        SEED_ID, "关于加快转变发展方式做好碳达峰碳中和工作的实施意见", "中共苏州市委、苏州市人民政府",
+        "苏委发〔2022〕7号", "2022/3/1x", "municipal", api_name="/correct_document",
+    )  # fmt: skip
+    assert result.startswith("❌ 日期格式不对")
+    result = client.predict(
+        SEED_ID, "关于加快转变发展方式做好碳达峰碳中和工作的实施意见", "中共苏州市委、苏州市人民政府",
+        "苏委发〔2022〕7号", "2022-03-18", "municipal", api_name="/correct_document",
+    )  # fmt: skip
+    assert result.startswith("✅ 已保存")
+    assert qa.documents()[0].date == "2022-03-18"
+    assert qa.corrections.apply(qa.index.documents()[0]).date == "2022-03-18"
+    library = client.predict(api_name="/refresh")[4]
+    assert "2022-03-18" in library
+    qa.correct_document(SEED_ID, date="2022-03-17")  # as parsed: the correction is dropped
+    assert not (qa.settings.index / "corrections.json").read_text(encoding="utf-8").count("date")
 
-    qa = PolicyQA(Settings(index=tmp_path / "index", corpus=tmp_path, auth="tester:s3cret"))
-    app = build_app(qa)
-    port = free_port()
-    launch(app, qa, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
+
+def test_feedback_records_only_for_the_administrator(client: Any, admin_url: str) -> None:
+    _, view = client.predict(api_name="/export_feedback")
+    assert "未设置管理员账号" in view  # no administrator configured: nobody reads them here
+    visitor = gradio_client.Client(admin_url, verbose=False)
+    file, view = visitor.predict(api_name="/export_feedback")
+    assert value(file) is None and view == "此操作需要管理员登录。"
+    assert visitor.predict(api_name="/feedback_view") == "此操作需要管理员登录。"
+    note, _ = visitor.predict(ADMIN[0], "wrong", api_name="/admin_login")
+    assert note.startswith("❌")
+    assert visitor.predict(api_name="/export_feedback")[1] == "此操作需要管理员登录。"
+    note, _ = visitor.predict(*ADMIN, api_name="/admin_login")
+    assert note == "✅ 已以管理员身份登录。"
+    file, view = visitor.predict(api_name="/export_feedback")
+    with open(value(file), encoding="utf-8-sig") as f:
+        assert next(csv.reader(f))[:3] == ["时间", "评价", "问题"]
+    assert "有帮助" in view
+
+
+def test_document_management_needs_the_administrator(admin_url: str, qa: PolicyQA) -> None:
+    visitor = gradio_client.Client(admin_url, verbose=False)
+    visitor.predict(api_name="/refresh")
+    upload = gradio_client.handle_file(str(DATA / "ui-xss-notice.txt"))
+    assert visitor.predict([upload], api_name="/ingest")[0] == "此操作需要管理员登录。"
+    assert visitor.predict(SEED_ID, api_name="/delete") == "此操作需要管理员登录。"
+    assert visitor.predict(SEED_ID, api_name="/reingest") == "此操作需要管理员登录。"
+    assert [d.doc_id for d in qa.documents()] == [SEED_ID]
+    chat, *_ = ask(visitor, "哪个部门牵头绿色金融？")  # questions stay open to everyone
+    assert "领导小组办公室" in text_of(chat[-1])
+
+
+def test_login_required_and_failed_logins_slowed(tmp_path: Path) -> None:
+    qa = PolicyQA(
+        Settings(index=tmp_path / "index", corpus=tmp_path, auth="tester:s3cret", admin="boss:b0ss")
+    )
+    app, url = serve(qa)
     try:
-        url = f"http://127.0.0.1:{port}/"
         with pytest.raises(Exception):  # noqa: B017 - gradio_client raises a bare error
             gradio_client.Client(url, verbose=False)
-        c = gradio_client.Client(url, auth=("tester", "s3cret"), verbose=False)
+        started = time.monotonic()
+        for _ in range(FREE_FAILURES + 2):
+            with pytest.raises(Exception):  # noqa: B017
+                gradio_client.Client(url, auth=("tester", "guess"), verbose=False)
+        # after the free failures each attempt waits 1 s, then 2 s
+        assert time.monotonic() - started >= 3.0
+        c = gradio_client.Client(url, auth=("tester", "s3cret"), verbose=False)  # waits 4 s
         status, *_ = c.predict(api_name="/refresh")
-        assert "索引为空" in status
+        assert "文件库是空的" in status
+        boss = gradio_client.Client(url, auth=("boss", "b0ss"), verbose=False)
+        assert "未设置" not in boss.predict(api_name="/feedback_view")
+        assert c.predict(api_name="/feedback_view") == "此操作需要管理员登录。"
     finally:
         app.close()

@@ -1,4 +1,4 @@
-"""Which answer backends this installation offers, and why the others are missing."""
+"""Which answer backends this installation offers: an unconfigured one is simply not offered."""
 
 from __future__ import annotations
 
@@ -9,13 +9,7 @@ from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
-LABELS = {
-    "composer": "规则组合（无需大模型）",
-    "local": "本地模型",
-    "openai": "在线模型（OpenAI 兼容）",
-}
-LOCAL_MISSING = "本地模型未安装：pip install -e '.[local]'"
-OPENAI_MISSING = "在线模型未配置：设置 OPENAI_BASE_URL（及 OPENAI_API_KEY）后重启"
+LABELS = {"composer": "规则组合", "local": "本地模型", "openai": "在线模型"}
 
 
 def local_available(settings: Settings) -> bool:
@@ -41,16 +35,11 @@ def local_available(settings: Settings) -> bool:
     return True
 
 
-def available(settings: Settings) -> tuple[list[tuple[str, str]], list[str]]:
-    """(radio choices (label, name), notes for the missing backends)."""
+def available(settings: Settings) -> list[tuple[str, str]]:
+    """Radio choices (label, name): the rules always, the models when they can run here."""
     choices = [(LABELS["composer"], "composer")]
-    notes: list[str] = []
     if local_available(settings):
         choices.append((LABELS["local"], "local"))
-    else:
-        notes.append(LOCAL_MISSING)
     if settings.openai_base_url:
         choices.append((LABELS["openai"], "openai"))
-    else:
-        notes.append(OPENAI_MISSING)
-    return choices, notes
+    return choices

@@ -1,4 +1,5 @@
-"""部门 tab: every task a department leads or co-owns, per document; aliases accepted; export."""
+"""部门 tab: one department search (full names and short forms), its ledger of tasks grouped by
+document and role, and the 任务台账 export."""
 
 from __future__ import annotations
 
@@ -10,13 +11,8 @@ import gradio as gr
 from assistant.service import PolicyQA
 from ui import exports
 from ui.format import esc
-from ui.tables import (
-    TASK_COLUMNS,
-    all_departments,
-    department_tasks,
-    resolve_department,
-    tasks_summary,
-)
+from ui.ledger import department_ledger, ledger_html, ledger_sheet, summary_markdown
+from ui.tables import all_departments, department_choices, resolve_department
 
 
 @dataclass
@@ -24,67 +20,62 @@ class DepartmentTab:
     picker: gr.Dropdown
 
 
-def department_choices(qa: PolicyQA) -> list[str]:
-    return all_departments(qa.provisions(), qa.corpus.registry)
+def choices(qa: PolicyQA) -> list[tuple[str, str]]:
+    registry = qa.corpus.registry
+    return department_choices(all_departments(qa.corpus.tasks(), registry), registry)
+
+
+def ledger_of(qa: PolicyQA, name: str) -> tuple[str, list[Any]]:
+    """(summary markdown, tasks) for a typed or chosen department name."""
+    corpus = qa.corpus
+    known = all_departments(corpus.tasks(), corpus.registry)
+    matched = resolve_department(name or "", known, corpus.registry)
+    if not matched:
+        if not (name or "").strip():
+            return "请选择或输入部门。", []
+        return f"没有找到部门“{esc(name)}”：请换个说法（全称或简称），或从列表中选择。", []
+    found = department_ledger(matched, corpus.tasks(), qa.documents(), corpus.registry)
+    text = summary_markdown(found, name)
+    if len(matched) > 1:
+        text = f"“{esc(name)}”对应 {len(matched)} 个部门。" + text
+    return text, found
 
 
 def build(qa: PolicyQA) -> DepartmentTab:
     gr.Markdown(
-        "选择或输入一个部门（简称也可以，如“市住建局”“住建局”），查看它牵头或配合的全部任务。"
+        "输入部门的全称或简称（如“市住建局”“住房和城乡建设局”），查看它在各文件中牵头、配合、"
+        "作为责任单位或负责落实的全部任务，并可导出任务台账。",
+        elem_classes="tab-intro",
     )
-    with gr.Row():
+    with gr.Row(equal_height=True):
         picker = gr.Dropdown(
             [],
-            label="部门（可选择，也可直接输入简称）",
+            value=None,
+            label="部门",
             allow_custom_value=True,
-            scale=2,
+            filterable=True,
+            scale=4,
             elem_id="dept-picker",
         )
-        search = gr.Textbox(
-            label="搜索部门", placeholder="如：市住建局 / 住房和城乡建设局", scale=2
-        )
-        find = gr.Button("查询", variant="primary", scale=1)
+        export = gr.Button("导出任务台账（.xlsx）", scale=1, elem_id="dept-export")
+    file = gr.File(label="任务台账", visible=False, elem_id="dept-file")
     summary = gr.Markdown(elem_id="dept-summary")
-    table = gr.Dataframe(
-        headers=TASK_COLUMNS,
-        value=[],
-        interactive=False,
-        wrap=True,
-        max_height=560,
-        show_search="filter",
-        elem_id="dept-table",
-    )
-    with gr.Row():
-        fmt = gr.Radio([("Excel（.xlsx）", "xlsx"), ("CSV", "csv")], value="xlsx", label="导出格式")
-        export = gr.Button("导出")
-        file = gr.File(label="导出文件", visible=False)
-    rows = gr.State([])
+    table = gr.HTML(elem_id="dept-ledger")
 
-    def show(name: str) -> tuple[Any, ...]:
-        registry = qa.corpus.registry
-        known = department_choices(qa)
-        matched = resolve_department(name or "", known, registry)
-        if not matched:
-            message = (
-                f"没有找到部门“{esc(name)}”，请从部门列表中选择。" if name else "请选择或输入部门。"
-            )
-            return message, [], []
-        found = department_tasks(matched, qa.provisions(), qa.documents(), registry)
-        text = tasks_summary(found)
-        if len(matched) > 1:
-            text = f"“{esc(name)}”匹配到 {len(matched)} 个部门。" + text
-        return text, found, found
+    def show(name: str | None) -> tuple[str, str]:
+        text, found = ledger_of(qa, name or "")
+        return text, ledger_html(found)
 
-    picker.input(show, picker, [summary, table, rows], api_name="department_tasks")
-    find.click(show, search, [summary, table, rows], api_visibility="undocumented")
-    search.submit(show, search, [summary, table, rows], api_visibility="private")
+    picker.input(show, picker, [summary, table], api_name="department_tasks")
 
-    def export_rows(found: list[list[str]], kind: str) -> Any:
+    def export_ledger(name: str | None) -> Any:
+        _, found = ledger_of(qa, name or "")
         if not found:
-            gr.Warning("没有可导出的任务，请先查询部门。")
+            gr.Warning("没有可导出的任务，请先选择部门。")
             return gr.update(visible=False)
-        name = "部门任务-" + found[0][0]
-        return gr.update(value=exports.write(kind, name, TASK_COLUMNS, found), visible=True)
+        sheet = ledger_sheet(found)
+        path = exports.write_xlsx(f"任务台账-{found[0].department}", [sheet])
+        return gr.update(value=path, visible=True)
 
-    export.click(export_rows, [rows, fmt], file, api_name="export_department")
+    export.click(export_ledger, picker, file, api_name="export_department")
     return DepartmentTab(picker=picker)
