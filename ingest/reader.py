@@ -7,21 +7,18 @@ import importlib
 import io
 import logging
 import re
-import zipfile
 import zlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
+from ingest import office
 from ingest.errors import IngestError
-from ingest.limits import MAX_DOCX_XML_BYTES
 
 logger = logging.getLogger(__name__)
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
-_W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MIN_CJK_SHARE = 0.6
 MAX_MIXED_SHARE = 0.2
 GB18030_NOTE = "按 GB18030 编码读取"
@@ -164,35 +161,6 @@ def html_to_text(html: str) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
-def docx_to_text(data: bytes, path: str | Path) -> str:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            info = archive.getinfo("word/document.xml")
-            if info.file_size > MAX_DOCX_XML_BYTES:
-                raise IngestError(path, "Word 文件解压后过大，不像一份政策文件")
-            xml = archive.read(info)
-    except KeyError as exc:
-        raise IngestError(path, "不是有效的 .docx 文件（缺少正文 word/document.xml）") from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise IngestError(path, "不是有效的 .docx 文件（文件已损坏或不完整）") from exc
-    if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
-        raise IngestError(path, "不是有效的 .docx 文件（正文含有 XML 实体定义）")
-    try:
-        root = ET.fromstring(xml)
-    except ET.ParseError as exc:
-        raise IngestError(path, "不是有效的 .docx 文件（正文 XML 已损坏）") from exc
-    paragraphs: list[str] = []
-    for para in root.iter(f"{_W_NS}p"):
-        parts: list[str] = []
-        for node in para.iter():
-            if node.tag == f"{_W_NS}t" and node.text:
-                parts.append(node.text)
-            elif node.tag == f"{_W_NS}tab":
-                parts.append("\t")
-        paragraphs.append("".join(parts))
-    return "\n".join(p for p in paragraphs if p.strip())
-
-
 def _pdf_to_text(data: bytes, path: Path) -> str:
     try:
         pypdf = importlib.import_module("pypdf")
@@ -245,7 +213,8 @@ def check_readable(path: str | Path) -> None:
 
 
 def read_text(path: str | Path) -> DecodedText:
-    """Read `path` (.txt/.md/.html/.htm/.docx, .pdf with pypdf) into text."""
+    """Read `path` (.txt/.md/.html/.htm, .docx with python-docx, .xlsx with openpyxl, .pdf with
+    pypdf) into text; tables stay tables (one tab-separated line per row)."""
     return decode_file(path, read_bytes(path))
 
 
@@ -256,8 +225,9 @@ def decode_file(path: str | Path, data: bytes) -> DecodedText:
     if not data:
         raise IngestError(path, "文件为空")
     if suffix == ".docx":
-        text = docx_to_text(data, path)
-        decoded = DecodedText(text, "docx")
+        decoded = DecodedText(office.docx_to_text(data, path), "docx")
+    elif suffix == ".xlsx":
+        decoded = DecodedText(office.xlsx_to_text(data, path), "xlsx")
     elif suffix == ".pdf":
         decoded = DecodedText(_pdf_to_text(data, path), "pdf")
     else:

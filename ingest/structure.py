@@ -20,7 +20,7 @@ from ingest.responsibility import (
     extract_responsibility,
     first_listed_leads,
 )
-from ingest.table_rows import annex_responsibility
+from ingest.table_rows import annex_responsibility, task_rows, task_table_at
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +79,16 @@ def _split_front(doc_id: str, lines: list[str]) -> list[Provision]:
 
 
 def _annex_start(lines: list[str], first_heading: int) -> int:
+    """Where the appendix starts: an "附件" line with a table after it, or a table titled as a task
+    list ("重点任务分工表") whose header names the responsible units."""
     for i in range(first_heading + 1, len(lines)):
         is_annex = _ANNEX_LINE.match(lines[i]) and len(lines[i]) <= 40
         if is_annex and any("\t" in line for line in lines[i + 1 :]):
+            return i
+        titled = (
+            "\t" not in lines[i] and len(lines[i]) <= 40 and task_table_at(lines, i + 1) == i + 1
+        )
+        if titled:
             return i
     return len(lines)
 
@@ -324,11 +331,30 @@ def _unique_keys(provisions: list[Provision], warnings: list[str]) -> list[Provi
     return out
 
 
+def _table_document(
+    doc_id: str, lines: list[str], table: int, warnings: list[str]
+) -> StructureResult:
+    """A document whose tasks are a table (a 任务分工方案 as .docx or .xlsx): its title block, one
+    task per row, and what follows the table as closing lines."""
+    name = next((line for line in reversed(lines[:table]) if "\t" not in line), "任务分工表")
+    rows = task_rows(doc_id, name, lines[table:])
+    after = table + 1 + len([x for x in lines[table + 1 :] if "\t" in x][: len(rows)])
+    front = _split_front(doc_id, lines[:table]) if table else []
+    provisions = _with_closing(
+        [*front, *rows], [line for line in lines[after:] if "\t" not in line]
+    )
+    provisions = _unique_keys(provisions, warnings)
+    return StructureResult(tuple(provisions), tuple(warnings))
+
+
 def parse_structure_report(doc_id: str, text: str) -> StructureResult:
     """Provisions of a cleaned text, with warnings about what could not be recognised."""
     lines = [line for line in text.split("\n") if line.strip()]
     warnings: list[str] = []
     first = next((i for i, line in enumerate(lines) if match_heading(line)), None)
+    table = task_table_at(lines)
+    if table is not None and (first is None or table < first):
+        return _table_document(doc_id, lines, table, warnings)
     if first is None:
         warnings.append(NO_STRUCTURE_WARNING)
         paragraphs = [

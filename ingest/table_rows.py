@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ingest.model import Responsibility, Span
+from ingest.model import Provision, ProvisionKind, Responsibility, Span
 from ingest.responsibility import parse_attribution, split_names
 
 _LEAD = re.compile("牵头")
@@ -72,3 +72,70 @@ def annex_responsibility(header: Sequence[str], cells: Sequence[str], text: str)
         responsible=names["r"],
         spans=(span,) if names["lead"] or names["co"] or names["r"] else (),
     )
+
+
+_TASK_COLUMN = re.compile("事项|任务|内容|名称|工作|举措|措施")
+_NUMBER_COLUMN = re.compile(r"^(序号|编号|序|No\.?)$")
+_ROW_NO = re.compile(r"^\s*(\d{1,3})\s*[.．、]?\s*$")
+
+
+def is_task_header(cells: Sequence[str]) -> bool:
+    """A header row that names a task column and at least one column of responsible units."""
+    roles = column_roles(cells)
+    has_units = any(r in ("lead", "co", "responsible") for r in roles.values())
+    return has_units and any(_TASK_COLUMN.search(c) for i, c in enumerate(cells) if i not in roles)
+
+
+def task_table_at(lines: Sequence[str], start: int = 0) -> int | None:
+    """Index of the first header row of a task table (a 任务分工表) at or after `start`."""
+    for i in range(start, len(lines) - 1):
+        if "\t" in lines[i] and "\t" in lines[i + 1] and is_task_header(lines[i].split("\t")):
+            return i
+    return None
+
+
+def task_rows(doc_id: str, name: str, lines: Sequence[str]) -> list[Provision]:
+    """One task (ITEM) per row of a task table whose header is lines[0]: the key is the printed 序号
+    (or the row's place), the task cell is the text, the header names every column's role."""
+    header = lines[0].split("\t")
+    roles = column_roles(header)
+    number_col = next((i for i, c in enumerate(header) if _NUMBER_COLUMN.match(c.strip())), None)
+    task_col = next(i for i, c in enumerate(header) if i not in roles and _TASK_COLUMN.search(c))
+    group_col = next(
+        (i for i in range(task_col) if i != number_col and i not in roles), None
+    )  # 重点领域 / 类别 before the task column
+    out: list[Provision] = []
+    group = ""
+    seen: set[str] = set()
+    for line in lines[1:]:
+        if "\t" not in line:
+            break
+        cells = line.split("\t")
+        cell = cells[task_col].strip() if task_col < len(cells) else ""
+        if group_col is not None and group_col < len(cells) and cells[group_col].strip():
+            group = cells[group_col].strip()
+        if not cell:
+            continue
+        printed = (
+            cells[number_col].strip() if number_col is not None and number_col < len(cells) else ""
+        )
+        m = _ROW_NO.match(printed)
+        number = m.group(1) if m else str(len(out) + 1)
+        key = number if number not in seen else f"{number}-{len(out) + 1}"
+        seen.add(key)
+        first = re.split("[。；]", cell, maxsplit=1)[0]
+        text = "\t".join(c.strip() for i, c in enumerate(cells) if c.strip() and i != number_col)
+        out.append(
+            Provision(
+                doc_id=doc_id,
+                key=key,
+                label=f"第{number}项",
+                number=printed or number,
+                title=first[:60],
+                text=text,
+                path_titles=tuple(x for x in (name, group) if x),
+                responsibility=annex_responsibility(header, cells, text),
+                kind=ProvisionKind.ITEM,
+            )
+        )
+    return out

@@ -14,7 +14,7 @@ from typing import TypeVar
 from ingest.model import Chunk, ParsedDocument
 from ingest.pipeline import parser_fingerprint
 
-SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"})
+SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".xlsx", ".pdf"})
 CHUNKING_VERSION = 2  # bump when ingest.chunk changes what a chunk is
 
 T = TypeVar("T")
