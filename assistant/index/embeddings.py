@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,27 +27,34 @@ Vector = list[float]
 
 
 class _QueryCache:
-    """LRU of query vectors: questions repeat (chat follow-ups, eval re-runs, UI retries)."""
+    """LRU of query vectors: questions repeat (chat follow-ups, eval re-runs, UI retries).
+
+    Shared by every thread of the app: the dictionary is guarded by a lock, the model call is not
+    (two threads embedding at once each get their own vector; see tests/test_concurrency.py)."""
 
     def __init__(self, embed: Callable[[str], Vector], size: int) -> None:
         self._embed = embed
         self._size = size
         self._items: OrderedDict[str, tuple[float, ...]] = OrderedDict()
+        self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def __call__(self, text: str) -> Vector:
-        found = self._items.get(text)
-        if found is not None:
-            self._items.move_to_end(text)
-            self.hits += 1
-            return list(found)
-        self.misses += 1
+        with self._lock:
+            found = self._items.get(text)
+            if found is not None:
+                self._items.move_to_end(text)
+                self.hits += 1
+                return list(found)
+            self.misses += 1
         vector = self._embed(text)
         if self._size > 0:
-            self._items[text] = tuple(vector)
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
+            with self._lock:
+                self._items[text] = tuple(vector)
+                self._items.move_to_end(text)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
         return vector
 
 
