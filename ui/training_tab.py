@@ -19,6 +19,7 @@ from assistant.quiz.output import write_guide, write_quiz
 from assistant.quiz.paper import SCORES
 from assistant.quiz.render_docx import write_quiz_docx
 from assistant.service import PolicyQA
+from ui.exports import safe_name
 from ui.format import document_choices, esc, provision_html
 
 log = logging.getLogger(__name__)
@@ -269,9 +270,14 @@ def _wire_submit(qa: PolicyQA, t: TrainingTab) -> None:
     t.wrong.input(open_source, [t.wrong, t.quiz], t.viewer, api_name="quiz_open_source")
 
 
+def _short(title: str) -> str:
+    """A file name from a document's title (never its internal id)."""
+    return safe_name(title.removeprefix("关于")[:24]) or "文件"
+
+
 def _write(qa: PolicyQA, kind: str, quiz: Quiz) -> list[Path]:
     folder = _folder()
-    name = "试卷" if len(quiz.doc_ids) != 1 else f"试卷-{quiz.doc_ids[0]}"
+    name = "试卷" if len(quiz.doc_ids) != 1 else f"试卷-{_short(quiz.titles[0])}"
     if kind == "paper":
         return [write_quiz(quiz, "docx", folder / f"{name}.docx", qa.documents())]
     if kind == "xlsx":
@@ -279,7 +285,10 @@ def _write(qa: PolicyQA, kind: str, quiz: Quiz) -> list[Path]:
     if kind == "key":
         path = folder / f"答案-{name}.docx"
         return [write_quiz_docx(quiz, path, qa.documents(), questions=False)]
-    return [write_guide(qa.guide(d), "docx", folder / f"学习提纲-{d}.docx") for d in quiz.doc_ids]
+    return [
+        write_guide(qa.guide(d), "docx", folder / f"学习提纲-{_short(t)}.docx")
+        for d, t in zip(quiz.doc_ids, quiz.titles, strict=True)
+    ]
 
 
 def _wire_downloads(qa: PolicyQA, t: TrainingTab) -> None:
