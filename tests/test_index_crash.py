@@ -47,8 +47,15 @@ ENV = {"POLICYQA_INGEST__EMBED_BATCH": "8", "ANONYMIZED_TELEMETRY": "False"}
 
 
 def _v2(text: str) -> str:
-    """The changed version: a department renamed in 23 attributions (leads among them)."""
+    """The changed version for the stage kills: a department renamed in 23 attributions (leads
+    among them), so that embedding takes several batches."""
     return text.replace("市工信局", "市工业和信息化局")
+
+
+def _v2_small(text: str) -> str:
+    """The changed version for the random kills: one department renamed in three places, so that
+    embedding is short and a random moment often falls in the writes."""
+    return text.replace("市财政局", "市财政和金融局")
 
 
 def _ingest(index: Path, files: list[Path], **env: str) -> subprocess.Popen[str]:
@@ -66,8 +73,8 @@ def _ingest(index: Path, files: list[Path], **env: str) -> subprocess.Popen[str]
 class Library:
     index: Path  # version 1 of the seed and another document, ingested
     folder: Path  # their files
-    versions: dict[str, bytes]  # the seed's bytes, v1 and v2
-    replace_s: float  # how long an undisturbed ingest takes to replace v1 by v2
+    versions: dict[str, bytes]  # the seed's bytes: v1, v2 and v2_small
+    checkpoints: int  # stage boundaries an undisturbed ingest passes to replace v1 by v2_small
 
 
 @pytest.fixture(scope="module")
@@ -81,18 +88,23 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
     v1 = SEED.read_bytes()
-    versions = {"v1": v1, "v2": _v2(v1.decode("utf-8")).encode("utf-8")}
-    # time an undisturbed replacement (on a copy), to aim the random kills inside it
+    versions = {
+        "v1": v1,
+        "v2": _v2(v1.decode("utf-8")).encode("utf-8"),
+        "v2_small": _v2_small(v1.decode("utf-8")).encode("utf-8"),
+    }
+    # count the stage boundaries of an undisturbed replacement (on a copy): the random kills
+    # aim at a random one of them, plus a random pause
     shutil.copytree(root / "index", root / "timing")
     changed = root / "changed"
     shutil.copytree(folder, changed)
-    (changed / SEED.name).write_bytes(versions["v2"])
-    proc = _ingest(root / "timing", sorted(changed.iterdir()))
-    assert proc.stdout is not None and proc.stdout.readline().startswith("ready")
-    started = time.monotonic()
+    (changed / SEED.name).write_bytes(versions["v2_small"])
+    proc = _ingest(root / "timing", sorted(changed.iterdir()), POLICYQA_FAULT_TRACE="1")
     _, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, err
-    return Library(root / "index", folder, versions, time.monotonic() - started)
+    checkpoints = sum(line.startswith("checkpoint ") for line in err.splitlines())
+    assert checkpoints >= 4
+    return Library(root / "index", folder, versions, checkpoints)
 
 
 def _parsed(data: bytes, tmp: Path) -> tuple[Provision, ...]:
@@ -103,20 +115,20 @@ def _parsed(data: bytes, tmp: Path) -> tuple[Provision, ...]:
 
 
 def _check_consistent(index: Index, lib: Library, parsed: dict[str, tuple[Provision, ...]]) -> str:
-    """Every store agrees on one version of DOC; returns which ("v1", "v2" or "absent")."""
+    """Every store agrees on one version of DOC; returns which ("v1", "v2", … or "absent")."""
     assert index.verify() == {}
     served = tuple(index.provisions(DOC))
     if not served:
-        assert DOC not in index._tables.manifest()
+        assert DOC not in index.tables.manifest()
         return "absent"
     names = [name for name, provisions in parsed.items() if provisions == served]
     assert len(names) == 1, "the tables hold a mix of versions"
     name = names[0]
     expected = {c.chunk_id for c in chunk_provisions(served)}
-    assert index._keyword.chunk_ids(DOC) == expected
+    assert index.keyword.chunk_ids(DOC) == expected
     assert index.store.doc_chunk_ids(DOC) == expected
     sha = hashlib.sha256(lib.versions[name]).hexdigest()
-    assert index._tables.manifest()[DOC].sha256 == sha, "the manifest claims another version"
+    assert index.tables.manifest()[DOC].sha256 == sha, "the manifest claims another version"
     return name
 
 
@@ -125,10 +137,11 @@ def _kill_and_check(
 ) -> dict[str, object]:
     work = tmp_path / "index"
     shutil.copytree(lib.index, work)
-    parsed = {name: _parsed(data, tmp_path) for name, data in lib.versions.items()}
+    new = "v2" if stage is not None else "v2_small"
+    parsed = {name: _parsed(lib.versions[name], tmp_path) for name in ("v1", new)}
     changed = tmp_path / "library"
     shutil.copytree(lib.folder, changed)
-    (changed / SEED.name).write_bytes(lib.versions["v2"])
+    (changed / SEED.name).write_bytes(lib.versions[new])
     files = sorted(changed.iterdir())
     if stage is not None:
         proc = _ingest(work, files, POLICYQA_FAULT=f"{stage}@{DOC}")
@@ -136,13 +149,19 @@ def _kill_and_check(
         killed_after = 0.0
     else:
         assert seed is not None
-        proc = _ingest(work, files, POLICYQA_FAULT_DELAY=str(seed))
-        assert proc.stdout is not None and proc.stdout.readline().startswith("ready")
-        killed_after = random.Random(seed).uniform(0.05, 0.8) * lib.replace_s
-        time.sleep(killed_after)
+        proc = _ingest(work, files, POLICYQA_FAULT_DELAY=str(seed), POLICYQA_FAULT_TRACE="1")
+        rng = random.Random(seed)
+        target, pause = rng.randrange(lib.checkpoints), rng.uniform(0.0, 0.3)
+        assert proc.stderr is not None
+        passed = 0
+        while passed <= target and (line := proc.stderr.readline()):
+            passed += line.startswith("checkpoint ")
+        time.sleep(pause)
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)
-    assert proc.returncode == -signal.SIGKILL, "the ingest finished before it was killed"
+        killed_after = passed + pause
+    finished = proc.returncode == 0  # during the pause: then it must hold the new version
+    assert (finished and stage is None) or proc.returncode == -signal.SIGKILL
 
     # Before any repair (another process holds the writer lock): reads see only committed chunks.
     holder = IngestLock(work)
@@ -151,11 +170,11 @@ def _kill_and_check(
         reader = Index(Settings(index=work))
         assert reader.repairs == []
         served = tuple(reader.provisions(DOC))
-        assert served in (parsed["v1"], parsed["v2"])
+        assert served in (parsed["v1"], parsed[new])
         for query in ("市工业和信息化局", "市工信局", "绿色金融"):
             for hit in hybrid_search(reader, query, k=8):
                 assert hit.provision.doc_id != DOC or hit.provision in served
-        pending = reader._tables.pending()
+        pending = reader.tables.pending()
     finally:
         holder.release()
 
@@ -164,14 +183,20 @@ def _kill_and_check(
     assert bool(index.repairs) == bool(pending)
     assert all("中断" in m and "已修复" in m for m in index.repairs)
     state = _check_consistent(index, lib, parsed)
+    assert not finished or state == new
 
     # The next ingest completes the change, and says so honestly.
     report = index.ingest(files)
     assert not report.failed
     assert (DOC in report.replaced) == (state == "v1")
-    assert (DOC in report.unchanged) == (state == "v2")
-    assert _check_consistent(Index(Settings(index=work)), lib, parsed) == "v2"
-    return {"state": state, "pending": pending, "killed_after_s": round(killed_after, 2)}
+    assert (DOC in report.unchanged) == (state == new)
+    assert _check_consistent(Index(Settings(index=work)), lib, parsed) == new
+    return {
+        "state": state,
+        "pending": pending,
+        "killed_after": round(killed_after, 2),
+        "finished": finished,
+    }
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -183,10 +208,12 @@ def test_kill_at_each_stage(library: Library, tmp_path: Path, stage: str) -> Non
     assert bool(result["pending"]) == (stage in ("vectors", "tables", "cleanup"))
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
 def test_kill_at_random_moments(library: Library, tmp_path: Path, seed: int) -> None:
     result = _kill_and_check(library, tmp_path, seed=seed)
-    print(f"\nrandom kill (seed {seed}) after {result['killed_after_s']} s: left {result['state']}")
+    print(
+        f"\nrandom kill (seed {seed}) at checkpoint + pause {result['killed_after']}: left {result['state']}"
+    )
 
 
 def test_delete_refuses_unknown_ids(library: Library, tmp_path: Path) -> None:

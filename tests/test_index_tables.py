@@ -5,15 +5,18 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 
+from assistant.index.rows import from_row, to_row
 from assistant.index.sqlite import Database
 from assistant.index.tables import (
     ManifestEntry,
     Tables,
     atomic_write_text,
+    database_path,
     document_from_dict,
     document_to_dict,
     legacy_manifest,
@@ -24,6 +27,7 @@ from assistant.index.tables import (
     remove_legacy,
     responsibility_from_dict,
     responsibility_to_dict,
+    token_set,
 )
 from ingest.model import (
     Document,
@@ -66,6 +70,21 @@ PROV = Provision(
 )
 
 
+def test_rows_round_trip_every_field() -> None:
+    assert from_row("d", to_row(PROV)) == PROV
+    bare = Provision("d", "1", "", "", "", "正文", ())
+    assert from_row("d", to_row(bare)) == bare
+    # a field added to the model must be stored too: this lists what rows.py handles
+    handled = {
+        Provision: {"doc_id", "key", "label", "number", "title", "text", "path_titles"}
+        | {"responsibility", "kind"},
+        Responsibility: {"lead", "co", "implementers", "deadline", "raw", "responsible", "spans"},
+        Span: {"start", "end", "lead", "co", "responsible", "implementers", "deadline", "raw"},
+    }
+    for cls, names in handled.items():
+        assert {f.name for f in dataclasses.fields(cls)} == names, cls
+
+
 def test_round_trip() -> None:
     assert responsibility_from_dict(responsibility_to_dict(RESP)) == RESP
     assert responsibility_from_dict({}) == Responsibility()
@@ -95,11 +114,13 @@ def test_tables_in_the_database(tmp_path: Path) -> None:
     again = Tables(Database(tmp_path / "index" / "index.sqlite"))
     stored = again.load(["d", "missing"])["d"]
     assert stored.parsed == parsed and stored.entry == entry and stored.version == version
-    assert stored.tokens == (frozenset({"绿色", "金融"}),)
+    assert {ref: token_set(t) for ref, t in again.tokens().items()} == {
+        ("d", "2.9.28"): frozenset({"绿色", "金融"})
+    }
     assert list(again.manifest()) == ["d", "e"]  # ingest order
     _write(again, parsed, entry)  # a replaced document keeps its place in the order
     assert list(again.manifest()) == ["d", "e"]
-    row = again.db.connection().execute("SELECT data FROM provisions WHERE doc_id = 'd'").fetchone()
+    row = again.db.connection().execute("SELECT co FROM provisions WHERE doc_id = 'd'").fetchone()
     assert "市财政局" in row[0]  # readable Chinese
     with again.db.transaction() as conn:
         again.delete_doc(conn, "d")
@@ -108,10 +129,10 @@ def test_tables_in_the_database(tmp_path: Path) -> None:
 
 def test_pending_journal(tmp_path: Path) -> None:
     tables = Tables(Database(tmp_path / "index.sqlite"))
-    tables.begin_pending("d", "replace")
-    tables.begin_pending("e", "delete")
+    tables.begin_pending(["d"], "replace")
+    tables.begin_pending(["e"], "delete")
     assert Tables(Database(tmp_path / "index.sqlite")).pending() == ["d", "e"]
-    tables.end_pending("d")
+    tables.end_pending(["d"])
     assert tables.pending() == ["e"]
 
 
@@ -140,9 +161,19 @@ def test_legacy_layout(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    assert legacy_manifest(tmp_path) == {"d": ManifestEntry("d", "x", "a/d.txt", "i")}
+    with sqlite3.connect(tmp_path / "index.sqlite") as old:  # the first SQLite release
+        old.execute(
+            "CREATE TABLE documents (doc_id, seq, sha256, source_path, index_id, version, data)"
+        )
+        old.execute("INSERT INTO documents VALUES ('e', 1, 'y', 'a/e.txt', 'j', 1, '{}')")
+    Tables(Database(database_path(tmp_path)))  # today's database beside them
+    assert legacy_manifest(tmp_path) == {
+        "d": ManifestEntry("d", "x", "a/d.txt", "i"),
+        "e": ManifestEntry("e", "y", "a/e.txt", "j"),
+    }
     remove_legacy(tmp_path)
     assert legacy_manifest(tmp_path) == {} and not (tmp_path / "docs").exists()
+    assert [p.name for p in tmp_path.glob("*.sqlite")] == [database_path(tmp_path).name]
 
 
 def test_atomic_write_keeps_old_file_on_failure(

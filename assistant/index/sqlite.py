@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # also in the file's name: another version is a legacy index
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -26,7 +26,20 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS provisions (
     doc_id TEXT NOT NULL,
     pos INTEGER NOT NULL,
-    data TEXT NOT NULL,            -- the provision, JSON
+    key TEXT NOT NULL,
+    label TEXT NOT NULL,
+    number TEXT NOT NULL,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    path_titles TEXT NOT NULL,     -- lists: joined by U+001F (see rows.py)
+    kind TEXT NOT NULL,
+    lead TEXT NOT NULL,
+    co TEXT NOT NULL,
+    implementers TEXT NOT NULL,
+    deadline TEXT,
+    raw TEXT NOT NULL,
+    responsible TEXT NOT NULL,
+    spans TEXT NOT NULL,           -- JSON lists, '' for none
     tokens TEXT NOT NULL,          -- its token set for support scoring, joined by U+001F
     PRIMARY KEY (doc_id, pos)
 ) WITHOUT ROWID;

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.index.sqlite import Database
+from assistant.index.rows import COLUMNS, from_row, join, split, to_row
+from assistant.index.sqlite import SCHEMA_VERSION, Database
 from ingest.model import (
     Document,
     Level,
@@ -35,7 +36,6 @@ from ingest.model import (
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-TOKEN_SEPARATOR = "\x1f"  # tokens of a provision, joined (never inside a jieba token)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -187,13 +187,11 @@ class StoredDoc:
     parsed: ParsedDocument
     entry: ManifestEntry
     version: int  # the generation that committed it
-    tokens: tuple[frozenset[str], ...]  # per provision, for support scoring
 
 
-def _token_set(stored: str) -> frozenset[str]:
-    if stored.startswith("["):  # the first release of these tables stored a JSON list
-        return frozenset(json.loads(stored))
-    return frozenset(stored.split(TOKEN_SEPARATOR)) if stored else frozenset()
+def token_set(stored: str) -> frozenset[str]:
+    """A provision's token set from its stored (joined) form."""
+    return frozenset(split(stored))
 
 
 def _compact(data: Any) -> str:
@@ -232,31 +230,38 @@ class Tables:
         self, doc_ids: Iterable[str], conn: sqlite3.Connection | None = None
     ) -> dict[str, StoredDoc]:
         conn = conn or self.db.connection()
+        wanted = list(dict.fromkeys(doc_ids))
         out: dict[str, StoredDoc] = {}
-        for doc_id in doc_ids:
-            row = conn.execute(
-                "SELECT sha256, source_path, index_id, version, data FROM documents"
-                " WHERE doc_id = ?",
-                (doc_id,),
-            ).fetchone()
-            if row is None:
-                continue
-            data = json.loads(row[4])
-            provisions = []
-            tokens = []
-            for p_data, p_tokens in conn.execute(
-                "SELECT data, tokens FROM provisions WHERE doc_id = ? ORDER BY pos", (doc_id,)
+        for start in range(0, len(wanted), 500):  # few queries for a whole library
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            provisions: dict[str, list[Provision]] = {d: [] for d in part}
+            for doc_id, *row in conn.execute(
+                f"SELECT doc_id, {COLUMNS} FROM provisions WHERE doc_id IN ({marks})"
+                " ORDER BY doc_id, pos",
+                part,
             ):
-                provisions.append(provision_from_dict(json.loads(p_data)))
-                tokens.append(_token_set(p_tokens))
-            parsed = ParsedDocument(
-                document_from_dict(data["document"]),
-                tuple(provisions),
-                tuple(data.get("warnings", ())),
-            )
-            entry = ManifestEntry(doc_id, str(row[0]), str(row[1]), str(row[2]))
-            out[doc_id] = StoredDoc(parsed, entry, int(row[3]), tuple(tokens))
-        return out
+                provisions[doc_id].append(from_row(doc_id, row))
+            for doc_id, sha, source, index_id, version, data in conn.execute(
+                "SELECT doc_id, sha256, source_path, index_id, version, data FROM documents"
+                f" WHERE doc_id IN ({marks})",
+                part,
+            ):
+                meta = json.loads(data)
+                parsed = ParsedDocument(
+                    document_from_dict(meta["document"]),
+                    tuple(provisions[doc_id]),
+                    tuple(meta.get("warnings", ())),
+                )
+                entry = ManifestEntry(doc_id, str(sha), str(source), str(index_id))
+                out[doc_id] = StoredDoc(parsed, entry, int(version))
+        return {d: out[d] for d in wanted if d in out}
+
+    def tokens(self, conn: sqlite3.Connection | None = None) -> dict[tuple[str, str], str]:
+        """Every provision's stored token set (joined), by (doc_id, key): read only when the
+        support scoring first needs them, not when the index opens."""
+        rows = (conn or self.db.connection()).execute("SELECT doc_id, key, tokens FROM provisions")
+        return {(str(d), str(k)): str(t) for d, k, t in rows}
 
     def write_doc(
         self,
@@ -290,10 +295,11 @@ class Tables:
                 _compact(data),
             ),
         )
+        marks = ",".join("?" * (COLUMNS.count(",") + 4))
         conn.executemany(
-            "INSERT INTO provisions (doc_id, pos, data, tokens) VALUES (?, ?, ?, ?)",
+            f"INSERT INTO provisions (doc_id, pos, {COLUMNS}, tokens) VALUES ({marks})",
             (
-                (doc_id, pos, _compact(provision_to_dict(p)), TOKEN_SEPARATOR.join(sorted(toks)))
+                (doc_id, pos, *to_row(p), join(sorted(toks)))
                 for pos, (p, toks) in enumerate(zip(parsed.provisions, tokens, strict=True))
             ),
         )
@@ -307,16 +313,17 @@ class Tables:
         conn.execute("UPDATE documents SET sha256 = '' WHERE doc_id = ?", (doc_id,))
 
     # the journal of vector-store replacements
-    def begin_pending(self, doc_id: str, action: str) -> None:
+    def begin_pending(self, doc_ids: Sequence[str], action: str) -> None:
+        now = time.time()
         with self.db.transaction() as conn:
-            conn.execute(
+            conn.executemany(
                 "INSERT OR REPLACE INTO pending (doc_id, action, started) VALUES (?, ?, ?)",
-                (doc_id, action, time.time()),
+                ((doc_id, action, now) for doc_id in doc_ids),
             )
 
-    def end_pending(self, doc_id: str) -> None:
+    def end_pending(self, doc_ids: Sequence[str]) -> None:
         with self.db.transaction() as conn:
-            conn.execute("DELETE FROM pending WHERE doc_id = ?", (doc_id,))
+            conn.executemany("DELETE FROM pending WHERE doc_id = ?", ((d,) for d in doc_ids))
 
     def pending(self) -> list[str]:
         rows = self.db.connection().execute("SELECT doc_id FROM pending ORDER BY started")
@@ -324,23 +331,42 @@ class Tables:
 
 
 def legacy_manifest(folder: Path) -> dict[str, ManifestEntry]:
-    """The manifest of an index written before the SQLite tables (`manifest.json`)."""
-    path = Path(folder) / "manifest.json"
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {
-            doc_id: ManifestEntry(doc_id, e["sha256"], e.get("source_path", ""), e["index_id"])
-            for doc_id, e in data.get("docs", {}).items()
-        }
-    except (ValueError, KeyError, TypeError, AttributeError):
-        log.warning("unreadable legacy manifest %s", path, exc_info=True)
-        return {}
+    """The manifest of an index written by an older release: `manifest.json` (JSON tables) or
+    an `index*.sqlite` of another schema version. Its documents are re-ingested from their
+    source files; the vector cache makes that cheap."""
+    folder = Path(folder)
+    found: dict[str, ManifestEntry] = {}
+    path = folder / "manifest.json"
+    if path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            for doc_id, e in data.get("docs", {}).items():
+                found[doc_id] = ManifestEntry(
+                    doc_id, e["sha256"], e.get("source_path", ""), e["index_id"]
+                )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            log.warning("unreadable legacy manifest %s", path, exc_info=True)
+    for old in _old_databases(folder):
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{old}?mode=ro", uri=True)) as conn:
+                rows = conn.execute("SELECT doc_id, sha256, source_path, index_id FROM documents")
+                found.update((str(r[0]), ManifestEntry(*map(str, r))) for r in rows)
+        except sqlite3.Error:
+            log.warning("unreadable legacy index %s", old, exc_info=True)
+    return found
+
+
+def _old_databases(folder: Path) -> list[Path]:
+    current = database_path(folder).name
+    return [p for p in sorted(folder.glob("index*.sqlite")) if p.name != current]
+
+
+def database_path(folder: Path) -> Path:
+    return Path(folder) / f"index-v{SCHEMA_VERSION}.sqlite"
 
 
 def remove_legacy(folder: Path) -> None:
-    """Drop the JSON tables of the old layout once every document is in the database."""
+    """Drop the tables of an older release once every document is in the database."""
     folder = Path(folder)
     for sub in ("docs", "keyword"):
         for path in sorted((folder / sub).glob("*.json")):
@@ -348,3 +374,6 @@ def remove_legacy(folder: Path) -> None:
         with contextlib.suppress(OSError):
             (folder / sub).rmdir()
     (folder / "manifest.json").unlink(missing_ok=True)
+    for old in _old_databases(folder):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{old}{suffix}").unlink(missing_ok=True)
