@@ -246,11 +246,14 @@ def cmd_docs(args: argparse.Namespace) -> int:
     qa = _service()
     docs = qa.documents()
     if args.json:
-        _print_json([document_to_dict(d) for d in docs])
+        _print_json([{**document_to_dict(d), "short_name": qa.short_name(d.doc_id)} for d in docs])
         return 0
     for d in docs:
         n = len(qa.provisions(d.doc_id))
-        line = f"{d.doc_id}\t{d.doc_number or '-'}\t{d.date or '-'}\t{n} 条款\t{d.title}"
+        line = (
+            f"{d.doc_id}\t{qa.short_name(d.doc_id)}\t{d.doc_number or '-'}\t{d.date or '-'}"
+            f"\t{n} 条款\t{d.title}"
+        )
         print(safe(line))
     return 0
 

@@ -20,9 +20,10 @@ from assistant.index.retrieve import Hit, hybrid_search
 from assistant.index.store import SUFFIXES, Index, IngestReport, expand_paths
 from assistant.progress import ReportingEmbeddings
 from assistant.settings import Settings
+from assistant.understand.abbreviation import short_title
 from assistant.understand.followup import Turn, resolve
 from assistant.understand.intent import Intent, Query, understand
-from assistant.understand.scope import Scope, document_scope, is_naming_word
+from assistant.understand.scope import Scope, document_place, document_scope, is_naming_word
 from assistant.understand.terms import content_tokens
 from ingest.departments import DepartmentRegistry
 from ingest.errors import IngestError
@@ -133,6 +134,16 @@ class PolicyQA:
         if stale:
             return len(stale)
         return len(expand_paths([self.settings.corpus])) if self.index.is_empty else 0
+
+    def short_name(self, doc_id: str) -> str:
+        """What a user would call the document ("江苏十四五节能减排综合实施方案"): derived from its title
+        and place, and understood in questions (a short title names its document)."""
+        doc = self.corpus.document_by_id.get(doc_id)
+        if doc is None:
+            return doc_id
+        return short_title(
+            doc.title, document_place(self.corpus.title_blocks.get(doc_id, doc.title))
+        )
 
     def documents(self) -> list[Document]:
         """Indexed documents, with the metadata corrections a user made (`correct_document`)."""
@@ -400,7 +411,6 @@ class PolicyQA:
             raise RuntimeError(f"backend {chosen.name} produced no answer")
         yield self._finish(final, hits, clock, query)
 
-
     # -- training -------------------------------------------------------------------------------
     def quiz(
         self,
@@ -441,7 +451,6 @@ class PolicyQA:
         from assistant.quiz import build_guide  # noqa: PLC0415
 
         return build_guide(self.corpus, self.check_doc_id(doc_id))
-
 
     def _reading(self, query: Query) -> str:
         """How a follow-up was read: "“绿色金融由谁牵头？”之后问：那配合部门呢？（第28条 积极发展绿色金融）"."""

@@ -2,7 +2,8 @@
 
 Exits 1 naming every metric of `scores["overall"]` below its committed minimum (or above its
 maximum, for latencies); a metric the thresholds name but the scores lack (or hold as null)
-fails too.
+fails too. `max_every_bank` limits a metric in every question bank (file) of the run: the share of
+answers asserting a wrong department must be zero on each bank, not only on average.
 """
 
 from __future__ import annotations
@@ -37,6 +38,20 @@ def check(overall: Mapping[str, Any], thresholds: Mapping[str, Any]) -> list[str
     return problems
 
 
+def check_banks(scores: Mapping[str, Any], thresholds: Mapping[str, Any]) -> list[str]:
+    """One message per bank and metric over its `max_every_bank` limit (null = not applicable)."""
+    banks = scores.get("slices", {}).get("bank", {})
+    problems = []
+    for metric, limit in thresholds.get("max_every_bank", {}).items():
+        for bank, values in banks.items():
+            value = values.get(metric)
+            if isinstance(value, int | float) and value > limit:
+                problems.append(
+                    f"{metric} in {bank}: {value:.4f} > {limit} (maximum in every bank)"
+                )
+    return problems
+
+
 def load(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text("utf-8"))
     return data
@@ -47,7 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("scores", type=Path, help="scores.json written by `policyqa eval`")
     parser.add_argument("--thresholds", type=Path, default=THRESHOLDS, help="thresholds JSON")
     args = parser.parse_args(argv)
-    problems = check(load(args.scores)["overall"], load(args.thresholds))
+    scores, thresholds = load(args.scores), load(args.thresholds)
+    problems = check(scores["overall"], thresholds) + check_banks(scores, thresholds)
     for problem in problems:
         print(f"FAIL {problem}", file=sys.stderr)
     if not problems:

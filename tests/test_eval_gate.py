@@ -42,9 +42,22 @@ def test_gate_cli_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert gate.main([str(scores), "--thresholds", str(thresholds)]) == 0
 
 
+def test_a_wrong_department_in_any_bank_fails() -> None:
+    scores = {
+        "overall": {"wrong_department": 0.01},
+        "slices": {
+            "bank": {"seed": {"wrong_department": 0.0}, "unseen-x": {"wrong_department": 0.04}}
+        },
+    }
+    problems = gate.check_banks(scores, {"max_every_bank": {"wrong_department": 0.0}})
+    assert problems == ["wrong_department in unseen-x: 0.0400 > 0.0 (maximum in every bank)"]
+    scores["slices"]["bank"]["unseen-x"]["wrong_department"] = None  # no department questions
+    assert gate.check_banks(scores, {"max_every_bank": {"wrong_department": 0.0}}) == []
+
+
 def test_committed_thresholds_are_well_formed() -> None:
     data = json.loads(gate.THRESHOLDS.read_text("utf-8"))
-    assert set(data) <= {"min", "max", "_note"}
+    assert set(data) <= {"min", "max", "max_every_bank", "_note"}
     for limits in (data.get("min", {}), data.get("max", {})):
         assert all(isinstance(v, int | float) for v in limits.values())
 
@@ -63,5 +76,6 @@ def test_seed_evaluation_passes_the_gate(tmp_path: Path, monkeypatch: pytest.Mon
     scores = run_eval(qa, [REPO / "eval" / "questions" / "seed.jsonl"], out=out)
     for name in ("answers.jsonl", "scores.json", "report.md", "systems.png"):
         assert (out / name).stat().st_size > 0
-    problems = gate.check(scores["overall"], json.loads(gate.THRESHOLDS.read_text("utf-8")))
+    thresholds = json.loads(gate.THRESHOLDS.read_text("utf-8"))
+    problems = gate.check(scores["overall"], thresholds) + gate.check_banks(scores, thresholds)
     assert problems == [], "\n".join(problems)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, Citation, Departments
 from assistant.compose import templates as t
 from assistant.compose.departments import DepartmentAnswers, Thresholds
 from assistant.compose.grounded import GroundedAnswers, refuse
@@ -19,6 +20,10 @@ from assistant.understand.terms import query_terms
 from ingest.model import Provision, ProvisionKind
 
 ANNEX_WORDS = re.compile(r"专项|方案|附件|分工表|政策体系|规划")
+# A body named as acting in a sentence ("由碳达峰碳中和工作领导小组办公室统筹…", "各级党校（行政学院）").
+BODY_NAME_RE = re.compile(
+    r"[\u4e00-\u9fff]{2,14}(?:部|委员会|委|局|厅|署|办公室|领导小组|人民政府|政府|中心|党校|学院|银行)"
+)
 
 
 class Composer:
@@ -74,7 +79,21 @@ class Composer:
         else:
             pool = restricted or [h.provision for h in hits]
             answer = self.departments.who_leads(query, pool, exact=False)
-        return answer or self.grounded.answer(query, hits)
+        return answer or self._no_attribution(query, hits)
+
+    def _no_attribution(self, query: Query, hits: Sequence[Hit]) -> Answer:
+        """No task with an attribution matches: what the closest provisions say, and that the
+        document assigns no department here. When the quoted sentences name nobody acting either,
+        the document does not answer who is responsible: a refusal, with the closest provision."""
+        quoted = self.grounded.answer(query, hits)
+        if quoted.refused:
+            return quoted
+        if any(BODY_NAME_RE.search(c.quote) for c in quoted.citations):
+            return replace(
+                quoted, text=f"{t.NO_ATTRIBUTION}\n{quoted.text}", departments=Departments()
+            )
+        closest = "；".join(f"{c.label} {c.title}：{c.quote}" for c in quoted.citations[:1])
+        return refuse(query, f"{t.NO_ATTRIBUTION_REFUSAL}{closest}")
 
     def _department_tasks(self, query: Query) -> Answer:
         pool = self._restricted(query) or self.corpus.tasks(query.doc_ids)

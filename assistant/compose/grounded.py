@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from assistant.answer import Answer, Citation
 from assistant.compose import templates as t
+from assistant.compose.outline import counted_siblings, introduced_part, named_part
 from assistant.compose.render import cite, heading, who
 from assistant.compose.targets import asked_years, by_year
 from assistant.compose.verdict import asks_yes_no, verdict_line
@@ -15,7 +16,7 @@ from assistant.index.corpus import CorpusView, sentences
 from assistant.index.retrieve import Hit
 from assistant.index.support import Support, support
 from assistant.understand.intent import Intent, Query
-from assistant.understand.terms import TITLE_WORDS, content_tokens, query_terms
+from assistant.understand.terms import query_terms
 from ingest.model import Provision, ProvisionKind
 
 AMOUNT_IN_TEXT = re.compile(
@@ -112,54 +113,48 @@ class GroundedAnswers:
         )
 
     def outline(self, query: Query) -> Answer | None:
-        """ "城乡建设低碳转型包括哪几条任务？" / "主要任务分成哪几个方面？" / "工作原则有哪些？": the
-        parts of the chapter or section whose title the question names."""
-        parent = self._named_part(query.text, query.doc_ids)
+        """ "城乡建设低碳转型包括哪几条任务？" / "主要任务分成哪几个方面？" / "碳达峰十大行动是哪十个？" /
+        "一共部署了哪几大工程？": every item of the enumerated structure the question names."""
+        siblings = counted_siblings(self.corpus, query.text, query.doc_ids)
+        parent = named_part(self.corpus, query.text, query.doc_ids) or introduced_part(
+            self.corpus, query.question, query.doc_ids
+        )
+        if parent is None and not siblings:
+            return None
+        children = self.corpus.children(parent) if parent is not None else []
+        if len(siblings) > len(children):
+            return self._enumerate(query, f"共 {len(siblings)} 项：", siblings)
         if parent is None:
             return None
-        children = self.corpus.children(parent)
         if children and TASK_WORDS.search(query.text) and not PART_WORDS.search(query.text):
             children = self.corpus.descendants(parent, ProvisionKind.ITEM) or children
         if children:
-            lines = [f"**{heading(self.corpus, parent)}**下共有 {len(children)} 项："]
-            lines += [f"{i}. {heading(self.corpus, c)}{who(c)}" for i, c in enumerate(children, 1)]
-            citations = [cite(c, c.title) for c in children]
-        else:
-            paragraphs = [line for line in parent.text.split("\n")[1:] if line.strip()]
-            if not paragraphs:
-                return None
-            firsts = [sentences(line)[0] for line in paragraphs]
-            lines = [f"**{heading(self.corpus, parent)}**共 {len(firsts)} 点："]
-            lines += [f"{i}. {s}" for i, s in enumerate(firsts, 1)]
-            citations = [cite(parent, s) for s in firsts]
+            head = f"**{heading(self.corpus, parent)}**下共有 {len(children)} 项："
+            return self._enumerate(query, head, children)
+        paragraphs = [line for line in parent.text.split("\n")[1:] if line.strip()]
+        if not paragraphs:
+            return None
+        firsts = [sentences(line)[0] for line in paragraphs]
+        lines = [f"**{heading(self.corpus, parent)}**共 {len(firsts)} 点："]
+        lines += [f"{i}. {s}" for i, s in enumerate(firsts, 1)]
         return Answer(
             question=query.question,
             text="\n".join(lines),
-            citations=tuple(citations),
+            citations=tuple(cite(parent, s) for s in firsts),
             intent=query.intent.value,
         )
 
-    def _named_part(self, question: str, doc_ids: Sequence[str]) -> Provision | None:
-        """The chapter or section whose title explains most of the question (≥ 60% of its weight)."""
-        terms = content_tokens(question, keep=TITLE_WORDS)
-        asked_weight = self.corpus.weight(terms)
-        best: tuple[float, Provision] | None = None
-        for p in self.corpus.in_scope(doc_ids):
-            if p.kind not in (ProvisionKind.CHAPTER, ProvisionKind.SECTION):
-                continue
-            title_terms = content_tokens(p.title, keep=TITLE_WORDS)
-            if not title_terms or not asked_weight:
-                continue
-            common = [x for x in title_terms if x in terms]
-            asked = self.corpus.weight(common) / asked_weight
-            share = self.corpus.weight(common) / self.corpus.weight(title_terms)
-            score = asked + 0.1 * share
-            # Words like 主要/任务 alone name no part ("一共有多少条任务？"), unless the title is mostly them.
-            generic = all(x in TITLE_WORDS for x in common)
-            enough = share >= (0.5 if generic else 0.2)
-            if asked >= 0.6 and enough and (best is None or score > best[0]):
-                best = (score, p)
-        return best[1] if best else None
+    def _enumerate(self, query: Query, head: str, parts: Sequence[Provision]) -> Answer:
+        lines = [head]
+        lines += [f"{i}. {heading(self.corpus, c)}{who(c)}" for i, c in enumerate(parts, 1)]
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(
+                cite(c, c.title if c.title in c.text else sentences(c.text)[0]) for c in parts
+            ),
+            intent=query.intent.value,
+        )
 
     def _quotes(self, query: Query, supports: Sequence[Support]) -> Answer:
         lines: list[str] = []

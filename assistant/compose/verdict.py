@@ -17,7 +17,9 @@ YES_NO_RE = re.compile(
 )
 
 # Most binding first: a sentence that bans something and encourages something else is a ban.
-FORBIDDEN_RE = re.compile(r"禁止|严禁|不得|一律不|不再(新建|审批|新增|核准|备案|布局|建设|扩建)|不予|停止(审批|新建)")
+FORBIDDEN_RE = re.compile(
+    r"禁止|严禁|不得|一律不|不再(新建|审批|新增|核准|备案|布局|建设|扩建)|不予|停止(审批|新建)"
+)
 RESTRICTED_RE = re.compile(
     r"严格控制|严控|从严|严格(实施|执行|落实|审批|准入|限制)|限制|等量(或|和)?减量|减量(置换|替代)|等量置换"
     r"|控制(在|规模)|有序(发展|退出)|逐步(淘汰|退出)|淘汰"
@@ -49,7 +51,7 @@ def verdict(sentence: str) -> Verdict | None:
 
 
 def verdict_line(sentences: list[str]) -> str | None:
-    """"结论：不可以（文件写明“禁止”）。" from the first quoted sentence that carries a verdict."""
+    """ "结论：不可以（文件写明“禁止”）。" from the first quoted sentence that carries a verdict."""
     for sentence in sentences:
         v = verdict(sentence)
         if v is not None:

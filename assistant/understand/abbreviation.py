@@ -68,3 +68,28 @@ def named_by_short_title(question: str, titles: Mapping[str, str]) -> Named | No
     if len(chosen) > MAX_NAMED:
         return None
     return Named(tuple(chosen), max((best[d][1] for d in chosen), key=len))
+
+
+_WRAPPER = re.compile(r"^.*?关于印发|的通知$|^关于|^印发")
+_STOCK = re.compile(
+    r"完整准确全面贯彻新发展理念|贯彻落实|认真|做好|加快|推动|推进|深入|进一步|关于|以实现|为引领"
+    r"|高质量发展|转变发展方式"
+)
+_ISSUER = re.compile(
+    r"^(?:中共)?[\u4e00-\u9fff]{2,8}?(?:省委|市委|区委|人民政府办公厅|人民政府|政府办公厅|办公厅)+\s*"
+)
+
+
+def short_title(title: str, place: str = "") -> str:
+    """A name a user would say for a document ("江苏省·十四五节能减排综合实施方案" → "江苏十四五节能减排
+    综合实施方案"): the title inside 《》 or without 关于印发…的通知, issuers and stock phrases
+    dropped, the place in front."""
+    inner = re.search(r"《(.+?)》", title)
+    core = inner.group(1) if inner else title
+    core = _WRAPPER.sub("", core.strip())
+    core = _ISSUER.sub("", core)
+    core = _STOCK.sub("", core)
+    core = re.sub(r"[“”\"'《》\s]", "", core).strip("的")
+    if place and not core.startswith(place):
+        core = place + core
+    return core[:24]

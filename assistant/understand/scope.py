@@ -87,6 +87,12 @@ def _block_words(block: str) -> frozenset[str]:
 LOCAL_PLACES = ("苏州", "成渝", "石家庄")
 
 
+def document_place(text: str) -> str:
+    """The place a document's title block names first (江苏, 苏州, 成渝), "" for none."""
+    found = [(text.find(p), p) for p in (*PLACES, *LOCAL_PLACES) if p in text]
+    return min(found)[1] if found else ""
+
+
 def is_naming_word(word: str) -> bool:
     """A word that only names documents (a place, a document number, 实施/意见/方案…, a short
     title such as 江苏节能意见), never a topic."""

@@ -1,0 +1,77 @@
+"""Which enumerated structure a list question asks for, so the answer lists every item of it.
+
+Three signals, each read off the document's structure:
+- a chapter or section whose title explains most of the question ("城乡建设低碳转型包括哪几条任务？");
+- a phrase of the question printed in a part's opening lines, when the part has numbered children
+  ("碳达峰十大行动" is introduced in 重点任务's first paragraph: its ten sections are the actions);
+- the noun the question counts ("哪几大工程", "哪几项机制") ending the titles of several siblings:
+  those siblings are the list, whatever their parent is called.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.index.corpus import CorpusView
+from assistant.understand.terms import TITLE_WORDS, content_tokens
+from ingest.model import Provision, ProvisionKind
+
+PART_KINDS = (ProvisionKind.CHAPTER, ProvisionKind.SECTION, ProvisionKind.ITEM)
+COUNTED_NOUN = re.compile(
+    r"(?:哪几大|哪几个|哪几项|哪几条|哪几种|哪几类|哪些|几大|几项|几个|几类|几种)([\u4e00-\u9fff]{1,3}?)(?:[？?，,。]|具体|分别|有哪些|是什么|都|$)"
+)
+MIN_PHRASE = 4
+
+
+def named_part(corpus: CorpusView, question: str, doc_ids: Sequence[str]) -> Provision | None:
+    """The chapter or section whose title explains most of the question (≥ 60% of its weight)."""
+    terms = content_tokens(question, keep=TITLE_WORDS)
+    asked_weight = corpus.weight(terms)
+    best: tuple[float, Provision] | None = None
+    for p in corpus.in_scope(doc_ids):
+        if p.kind not in (ProvisionKind.CHAPTER, ProvisionKind.SECTION):
+            continue
+        title_terms = content_tokens(p.title, keep=TITLE_WORDS)
+        if not title_terms or not asked_weight:
+            continue
+        common = [x for x in title_terms if x in terms]
+        asked = corpus.weight(common) / asked_weight
+        share = corpus.weight(common) / corpus.weight(title_terms)
+        score = asked + 0.1 * share
+        # Words like 主要/任务 alone name no part ("一共有多少条任务？"), unless the title is mostly them.
+        generic = all(x in TITLE_WORDS for x in common)
+        enough = share >= (0.5 if generic else 0.2)
+        if asked >= 0.6 and enough and (best is None or score > best[0]):
+            best = (score, p)
+    return best[1] if best else None
+
+
+def introduced_part(corpus: CorpusView, question: str, doc_ids: Sequence[str]) -> Provision | None:
+    """A part whose opening lines print the question's longest phrase and that has children."""
+    phrase = corpus.longest_quoted(question, min_chars=MIN_PHRASE)
+    if not phrase or len(content_tokens(phrase)) < 1:
+        return None
+    for p in corpus.in_scope(doc_ids):
+        if p.kind not in PART_KINDS:
+            continue
+        opening = "\n".join(p.text.split("\n")[:2])
+        if phrase in opening and len(corpus.children(p)) >= 2:
+            return p
+    return None
+
+
+def counted_siblings(corpus: CorpusView, question: str, doc_ids: Sequence[str]) -> list[Provision]:
+    """Siblings whose titles end with the noun the question counts ("哪几大工程" → …工程)."""
+    m = COUNTED_NOUN.search(question)
+    if not m or len(m.group(1)) < 2:
+        return []
+    noun = m.group(1)
+    groups: dict[tuple[str, int], list[Provision]] = {}
+    for p in corpus.in_scope(doc_ids):
+        if p.kind not in PART_KINDS or not p.title.endswith(noun):
+            continue
+        parent = p.key.rsplit(".", 1)[0] if "." in p.key else ""
+        groups.setdefault((f"{p.doc_id}#{parent}", p.key.count(".")), []).append(p)
+    best = max(groups.values(), key=len, default=[])
+    return best if len(best) >= 2 else []
