@@ -361,6 +361,10 @@ def test_4_one_rating_per_answer_changeable_with_a_comment(
     assert len(mine) == 1 and mine[0][1] == "没帮助" and "**" not in str(mine[0][3])
     assert "第10条 坚决控制化石能源消费" in str(mine[0][4]) and mine[0][5] == "规则组合"
     shot(page, "4-feedback", size)
+    page.reload()  # the rating is shown again on that answer
+    page.locator("#status").get_by_text("索引已就绪").wait_for(timeout=BUILD_MS)
+    page.locator('#chat button[aria-label^="已踩"]').first.wait_for(timeout=UI_MS)
+    assert page.locator('#chat button[aria-label^="已赞"]').count() == 0
 
     open_tab(page, "文件库")
     page.locator("#feedback-admin").get_by_text("用户反馈（管理员）").click()
@@ -496,10 +500,12 @@ def test_6_print_prints_the_conversation_with_its_citations(pages: dict[str, Any
             "() => [...document.querySelectorAll('#chat *')].filter(e => e.scrollHeight > e.clientHeight + 2 && getComputedStyle(e).overflowY !== 'visible').length"
         )
         assert boxes == 0  # no scroll box: the whole conversation prints
-        page.pdf(path=str(ARTIFACTS / "6-print.pdf"), format="A4")
         shot(page, "6-print", "desktop")
+        page.pdf(path=str(ARTIFACTS / "6-print.pdf"), format="A4")
     finally:
         page.emulate_media(media="screen")
+        page.reload()  # printing laid the page out at paper width: start the next test afresh
+        page.locator("#status").get_by_text("索引已就绪").wait_for(timeout=BUILD_MS)
 
 
 # -- 7. the department ledger and the matrix -------------------------------------------------------

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from docx import Document as read_docx
 from openpyxl import load_workbook
 
 from assistant.answer import Answer, Citation
@@ -17,7 +18,14 @@ from ingest.departments import DepartmentRegistry
 from ingest.model import Document, Level, Provision, ProvisionKind, Responsibility, Span
 from ui.app import auth_pair
 from ui.auth import FREE_FAILURES, Access, LoginLimiter
-from ui.chat_session import ChatSession, markdown_export, print_html, shown_messages, thumbs
+from ui.chat_session import (
+    ChatSession,
+    docx_export,
+    markdown_export,
+    print_html,
+    shown_messages,
+    thumbs,
+)
 from ui.citations import answer_html, numbered, panel_html, parse_marker, place_markers
 from ui.conversations import ConversationStore, answer_from_json
 from ui.exports import Sheet, csv_cell, write_csv, write_xlsx
@@ -319,7 +327,7 @@ def test_conversations_are_kept_per_owner(tmp_path: Path) -> None:
     assert restored.citations == answer.citations and restored.question == answer.question
 
 
-def test_session_display_thumbs_print_and_export() -> None:
+def test_session_display_thumbs_print_and_export(tmp_path: Path) -> None:
     answer = Answer(
         question="绿色金融由谁牵头？",
         text="**第28条 积极发展绿色金融（2.9.28）**",
@@ -337,6 +345,13 @@ def test_session_display_thumbs_print_and_export() -> None:
     md = markdown_export(s, texts, "对话")
     assert "![i](http" not in md and "\\!\\[i\\]" not in md and "\\[i\\]" in md
     assert s.fresh().turns == [] and s.fresh().owner == "browser:a"
+    path = docx_export(
+        str(tmp_path / "对话.docx"), s, {**texts, "d#2.9.28": ("苏州", "全文\x01第二句")}, "对话"
+    )
+    paragraphs = [p.text for p in read_docx(path).paragraphs]
+    assert paragraphs[:2] == ["对话", "问：绿色金融由谁牵头？<img src=x>"]
+    assert "第28条 积极发展绿色金融［1］" in paragraphs and "全文第二句" in paragraphs
+    assert "［1］《苏州》第28条 积极发展绿色金融" in paragraphs
 
 
 def test_login_limiter_slows_down_after_failures() -> None:

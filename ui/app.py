@@ -76,6 +76,33 @@ def _secret(folder: Path) -> str:
         return value
 
 
+class Lists:
+    """What every tab lists (documents by title, departments, the library), after each change."""
+
+    def __init__(self, qa: PolicyQA) -> None:
+        self.qa = qa
+
+    def all(self) -> tuple[Any, ...]:
+        """status, scope, departments, matrix document, library table, library document"""
+        docs = self.qa.documents()
+        choices = document_choices(docs)
+        first = docs[0].doc_id if docs else None
+        return (
+            status_text(self.qa),
+            gr.update(choices=[("全部文件", chat_tab.ALL_DOCS), *choices]),
+            gr.update(choices=department_tab.choices(self.qa)),
+            gr.update(choices=choices, value=first),
+            library_html(docs, self.qa.provisions()),
+            gr.update(choices=choices, value=None),
+        )
+
+    def keeping(self, current: str | None) -> tuple[Any, ...]:
+        """The same, the library's chosen document kept while it is still indexed."""
+        *lists, chosen = self.all()
+        kept = current if self.qa.index.document(current or "") is not None else None
+        return (*lists, gr.update(choices=chosen["choices"], value=kept))
+
+
 def build_app(qa: PolicyQA, access: Access | None = None) -> gr.Blocks:
     access = access or access_of(qa)
     lock = threading.Lock()  # every ingest and delete
@@ -113,25 +140,25 @@ def build_app(qa: PolicyQA, access: Access | None = None) -> gr.Blocks:
             with gr.Tab("培训", id="training"):
                 training_tab.build(qa)
             with gr.Tab("文件库", id="library"):
-                outputs: list[Any] = [scope, departments.picker, matrix.document]
-
-                def refresh() -> tuple[Any, ...]:
-                    docs = qa.documents()
-                    choices = document_choices(docs)
-                    first = docs[0].doc_id if docs else None
-                    return (
-                        status_text(qa),
-                        gr.update(choices=[("全部文件", chat_tab.ALL_DOCS), *choices]),
-                        gr.update(choices=department_tab.choices(qa)),
-                        gr.update(choices=choices, value=first),
-                        library_html(docs, qa.provisions()),
-                        gr.update(choices=choices, value=None),
-                    )
-
                 library = library_tab.build(qa, lock, access, admin, feedback)
-                outputs = [status, *outputs, library.table, library.document]
+        lists = Lists(qa)
+        outputs = [
+            status,
+            scope,
+            departments.picker,
+            matrix.document,
+            library.table,
+            library.document,
+        ]
+
         for n, event in enumerate(library.changes):
-            event.then(refresh, None, outputs, api_name=f"refresh_{n}", api_visibility="private")
+            event.then(
+                lists.keeping,
+                library.document,
+                outputs,
+                api_name=f"refresh_{n}",
+                api_visibility="private",
+            )
         ask_events = chat_tab.wire(chat, logic, scope, backend)
         chat_history.wire(history, chat, logic, app, ask_events)
 
@@ -147,7 +174,7 @@ def build_app(qa: PolicyQA, access: Access | None = None) -> gr.Blocks:
                 yield status_text(qa, report.failed if report else ())
 
         app.load(startup, None, status, api_name="startup", show_progress="hidden").then(
-            refresh, None, outputs, api_name="refresh"
+            lists.all, None, outputs, api_name="refresh"
         )
     app.policyqa_builder = builder  # type: ignore[attr-defined]
     app.policyqa_access = access  # type: ignore[attr-defined]

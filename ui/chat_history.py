@@ -107,7 +107,8 @@ class HistoryLogic:
 
     def new_chat(self, session: ChatSession) -> tuple[Any, ...]:
         """A new conversation: nothing of the old one reaches the next question."""
-        return (*self.shown(session.fresh()), gr.update(value=None, visible=False), "")
+        hidden = gr.update(visible=False)
+        return (*self.shown(session.fresh()), gr.update(value=None, visible=False), "", "", hidden)
 
     def select(self, conversation: str | None, session: ChatSession) -> tuple[Any, ...]:
         messages = (
@@ -160,7 +161,7 @@ def wire(h: History, t: ChatTab, logic: ChatLogic, app: gr.Blocks, ask_events: l
         event.then(history.remember, [t.session, h.browser], h.browser, **private)
 
     app.load(history.restore, h.browser, [*view, h.browser], **private)
-    cleared = [*view, h.file, h.title]
+    cleared = [*view, h.file, h.title, t.feedback_note, t.comment_box]
     then_remember(
         h.new.click(
             history.new_chat, t.session, cleared, api_name="new_chat", show_progress="hidden"

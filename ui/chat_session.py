@@ -3,13 +3,16 @@ they are shown (chat messages, the thumbs, the print-only list of citations)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.answer import Answer
 from assistant.understand.followup import Turn
-from ui.citations import answer_html, numbered
+from ui.citations import answer_html, answer_text, numbered
 from ui.conversations import Message, new_id
-from ui.format import esc, inert_markdown, plain_text, printed_label
+from ui.format import esc, inert_markdown, printed_label
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass
@@ -107,7 +110,7 @@ def markdown_export(session: ChatSession, texts: dict[str, tuple[str, str]], tit
         if turn["role"] == "user":
             lines += [f"## 问：{md(turn['content'])}", ""]
             continue
-        lines += [md(answer.text if answer else turn["content"]), ""]
+        lines += [md(answer_text(answer) if answer else turn["content"]), ""]
         for item in numbered(answer):
             c = item.citation
             doc, text = texts.get(item.ref, ("", c.quote))
@@ -127,14 +130,14 @@ def docx_export(
     doc = Docx()
     style = doc.styles["Normal"]
     style.font.size = Pt(11)
-    doc.add_heading(title, level=1)
+    doc.add_heading(_docx_text(title), level=1)
     for turn, answer in zip(session.turns, session.answers, strict=True):
         if turn["role"] == "user":
-            doc.add_heading(f"问：{turn['content']}", level=2)
+            doc.add_heading(_docx_text(f"问：{turn['content']}"), level=2)
             continue
-        for line in plain_text(answer.text if answer else turn["content"]).splitlines():
+        for line in (answer_text(answer) if answer else turn["content"]).splitlines():
             if line.strip():
-                doc.add_paragraph(line.strip())
+                doc.add_paragraph(_docx_text(line.strip()))
         items = numbered(answer)
         if items:
             doc.add_paragraph("引用条款：").runs[0].bold = True
@@ -142,10 +145,14 @@ def docx_export(
             c = item.citation
             doc_title, text = texts.get(item.ref, ("", c.quote))
             head = doc.add_paragraph()
-            head.add_run(
-                f"［{item.n}］《{doc_title}》{printed_label(c.label)} {c.title}"
-            ).bold = True
-            body = doc.add_paragraph(text)
+            heading = f"［{item.n}］《{doc_title}》{printed_label(c.label)} {c.title}"
+            head.add_run(_docx_text(heading)).bold = True
+            body = doc.add_paragraph(_docx_text(text))
             body.paragraph_format.left_indent = Pt(18)
     doc.save(path)
     return path
+
+
+def _docx_text(text: str) -> str:
+    """Text Word can hold: control characters (which XML refuses) removed."""
+    return _CONTROL.sub("", text)

@@ -390,6 +390,14 @@ def wire(t: ChatTab, logic: ChatLogic, scope: gr.Dropdown, backend: gr.Radio) ->
                 logic.ask, inputs, outputs, api_visibility="private", **kw
             )
         )
+    for event in events:  # a new answer: the note and comment box of the last rating go
+        event.then(
+            lambda: ("", gr.update(visible=False)),
+            None,
+            [t.feedback_note, t.comment_box],
+            api_visibility="private",
+            show_progress="hidden",
+        )
     t.marker_open.click(
         logic.open_marker,
         [t.marker, t.session],

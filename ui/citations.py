@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer import Answer, Citation
-from ui.format import esc, inert_markdown, names, printed_label
+from ui.format import esc, inert_markdown, names, plain_text, printed_label
 
 LONG_LIST = 8  # more citations than this: a compact table, and no markers appended to the text
 _PLACEHOLDER = "\ue000{}\ue001"  # private-use characters: never in a document, survive escaping
@@ -93,6 +93,13 @@ def answer_html(answer: Answer, message: int) -> str:
         text += "\n\n依据：" + "".join(_PLACEHOLDER.format(n) for n in unplaced)
     shown = inert_markdown(text)
     return _PLACEHOLDER_RE.sub(lambda m: _marker(message, int(m.group(1))), shown)
+
+
+def answer_text(answer: Answer) -> str:
+    """The answer as plain text with its markers ［n］ in place of internal keys (exports,
+    feedback records)."""
+    text, _ = place_markers(answer.text, numbered(answer))
+    return plain_text(_PLACEHOLDER_RE.sub(lambda m: f"［{m.group(1)}］", text))
 
 
 def _owner_note(c: Citation) -> str:

@@ -34,7 +34,14 @@ def ledger_of(qa: PolicyQA, name: str) -> tuple[str, list[Any]]:
         if not (name or "").strip():
             return "请选择或输入部门。", []
         return f"没有找到部门“{esc(name)}”：请换个说法（全称或简称），或从列表中选择。", []
-    found = department_ledger(matched, corpus.tasks(), qa.documents(), corpus.registry)
+    found = department_ledger(
+        matched,
+        corpus.tasks(),
+        qa.documents(),
+        corpus.registry,
+        printed_name=corpus.printed_name,
+        registry_of=corpus.registry_of,
+    )
     text = summary_markdown(found, name)
     if len(matched) > 1:
         text = f"“{esc(name)}”对应 {len(matched)} 个部门。" + text

@@ -15,8 +15,9 @@ from datetime import datetime
 from pathlib import Path
 
 from assistant.answer import Answer
+from ui.citations import answer_text
 from ui.exports import write_csv
-from ui.format import backend_name, plain_text, printed_label
+from ui.format import backend_name, printed_label
 
 COLUMNS = ["时间", "评价", "问题", "回答", "引用条款", "回答方式", "文件范围", "意见"]
 _SCHEMA = """
@@ -80,7 +81,7 @@ class FeedbackStore:
             now,
             1 if rating > 0 else -1,
             answer.question,
-            plain_text(answer.text),
+            answer_text(answer),
             json.dumps(cited, ensure_ascii=False),
             answer.backend,
             doc_scope,

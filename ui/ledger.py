@@ -7,8 +7,9 @@ sections), one role per task, the strongest one (牵头 before 配合 before 责
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ingest.departments import DepartmentRegistry
@@ -45,12 +46,13 @@ LEDGER_WIDTHS = [6, 16, 10, 28, 12, 24, 60, 20, 24, 20, 12, 24, 14]
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    department: str
+    department: str  # as asked (the name the department list shows)
     role: str
     provision: Provision
     document: str  # the document's title
     text: str  # the part of the provision the department's attributions cover
     deadline: str | None
+    printed: str = ""  # the department's name as the document prints it
 
     @property
     def ref(self) -> str:
@@ -74,7 +76,8 @@ def _role_in(r: Responsibility | Span, department: str, registry: DepartmentRegi
 
 
 def task_of(p: Provision, department: str, registry: DepartmentRegistry, title: str) -> Task | None:
-    """The department's task in one provision, or None when the provision does not name it."""
+    """The department's task in one provision (`department` as the document prints it, compared
+    under the document's registry), or None when the provision does not name it."""
     role = _role_in(p.responsibility, department, registry)
     if role is None:
         return None
@@ -93,16 +96,26 @@ def department_ledger(
     tasks: Sequence[Provision],
     documents: Sequence[Document],
     registry: DepartmentRegistry,
+    *,
+    printed_name: Callable[[str, str], str | None] | None = None,
+    registry_of: Callable[[str], DepartmentRegistry] | None = None,
 ) -> list[Task]:
-    """The tasks of each department, grouped by document and role, in document order."""
+    """The tasks of each department, grouped by document and role, in document order.
+
+    `printed_name(doc_id, department)` and `registry_of(doc_id)` (the corpus view's) match a
+    department the way the chat does: by the name each document prints, under its own aliases."""
     titles = {d.doc_id: d.title or "（未命名文件）" for d in documents}
     order = {d.doc_id: i for i, d in enumerate(documents)}
     out: list[Task] = []
     for department in departments:
         for p in tasks:
-            task = task_of(p, department, registry, titles.get(p.doc_id, ""))
+            name = printed_name(p.doc_id, department) if printed_name else department
+            if name is None:
+                continue
+            doc_registry = registry_of(p.doc_id) if registry_of else registry
+            task = task_of(p, name, doc_registry, titles.get(p.doc_id, ""))
             if task is not None:
-                out.append(task)
+                out.append(dataclasses.replace(task, department=department, printed=name))
     # by department, document and role; the document's own order within each
     return sorted(
         out,
@@ -195,7 +208,7 @@ def ledger_sheet(found: Sequence[Task]) -> Sheet:
         rows.append(
             [
                 i,
-                t.department,
+                t.printed or t.department,
                 t.role,
                 t.document,
                 printed_label(t.provision.label),

@@ -35,7 +35,7 @@ def build(qa: PolicyQA) -> MatrixTab:
             return '<div class="matrix-empty">请选择文件。</div>', ""
         if qa.index.document(doc_id) is None:
             return '<div class="matrix-empty">找不到这份文件，请重新选择。</div>', ""
-        m = matrix(qa.provisions(doc_id), qa.corpus.registry)
+        m = matrix(qa.provisions(doc_id), qa.corpus.registry_of(doc_id))
         return matrix_html(m), summary_html(m)
 
     document.change(show, document, [heatmap, table], api_name="matrix")
@@ -46,7 +46,7 @@ def build(qa: PolicyQA) -> MatrixTab:
             gr.Warning("请先选择文件。")
             return gr.update(visible=False)
         title = next((d.title for d in qa.documents() if d.doc_id == doc_id), doc.title)
-        m = matrix(qa.provisions(doc.doc_id), qa.corpus.registry)
+        m = matrix(qa.provisions(doc.doc_id), qa.corpus.registry_of(doc.doc_id))
         path = exports.write_xlsx(
             f"责任矩阵-{title}", [m.grid_sheet(title), m.summary_sheet(title)]
         )
