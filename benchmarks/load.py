@@ -450,7 +450,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     try:
         server.wait_ready()
         started = time.monotonic()
-        api.call("startup", [])
+        for attempt in range(3):  # the first build's progress stream may close early: ask again
+            try:
+                api.call("startup", [])
+                break
+            except RuntimeError:
+                if attempt == 2:
+                    raise
         build_s = time.monotonic() - started
         expected: dict[str, set[str]] = {}
         _sequential(api, expected)  # warm-up: models, tables and caches loaded

@@ -3,7 +3,8 @@ Chinese message that names it and says why, the command exits non-zero when the 
 and the index keeps everything it had (the seed's provisions and its answers are unchanged).
 
 Kinds: empty, blank, binary, undecodable, truncated .docx, .docx with XML entities, truncated .pdf,
-encrypted .pdf, a .pdf without a text layer, 50 MB of text, a single 1 MB line, a provision that
+encrypted .pdf, a .pdf without a text layer, a damaged .xlsx, 50 MB of text, a single 1 MB line,
+a provision that
 swallowed a book, an unreadable file, a folder, a missing path, an unsupported type; then the ones
 that are accepted with a notice (mixed encodings, no numbering, numbering with a gap), two files with
 one name, and a folder that mixes good and bad files.
@@ -43,7 +44,20 @@ pytestmark = pytest.mark.integration
 DOC = SEED.stem
 QUESTION = "绿色金融由谁牵头？"  # unscoped: any document could answer it
 # English a user may see in a message: format names and the file names themselves
-ALLOWED_LATIN = {"PDF", "Word", "docx", "UTF", "GB", "OCR", "XML", "txt", "md", "html", "htm"}
+ALLOWED_LATIN = {
+    "PDF",
+    "Word",
+    "docx",
+    "xlsx",
+    "UTF",
+    "GB",
+    "OCR",
+    "XML",
+    "txt",
+    "md",
+    "html",
+    "htm",
+}
 ALLOWED_LATIN |= {"pdf", "policyqa", "docs", "doc_id", "v"}
 
 
@@ -265,6 +279,11 @@ def make_missing(d: Path) -> Path:
 
 
 def make_unsupported(d: Path) -> Path:
+    (d / "slides.pptx").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    return d / "slides.pptx"
+
+
+def make_damaged_xlsx(d: Path) -> Path:
     (d / "table.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     return d / "table.xlsx"
 
@@ -286,7 +305,8 @@ BAD: dict[str, tuple[Callable[[Path], Path], str]] = {
     "unreadable": (make_unreadable, "没有读取权限"),
     "folder": (make_folder_named_txt, "文件夹中没有可导入的文件"),
     "missing": (make_missing, "文件不存在"),
-    "unsupported": (make_unsupported, "不支持的文件类型（.xlsx）"),
+    "unsupported": (make_unsupported, "不支持的文件类型（.pptx）"),
+    "damaged-xlsx": (make_damaged_xlsx, "不是有效的 .xlsx 文件"),
 }
 
 
