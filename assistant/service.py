@@ -202,6 +202,7 @@ class PolicyQA:
                 provisions,
                 registry,
                 stored_tokens=self.index.provision_tokens(),
+                stored_df=self.index.provision_df(),
             )
         return self._corpus
 
@@ -355,6 +356,7 @@ class PolicyQA:
     def _prepare(
         self, question: str, history: Sequence[Turn], doc_id: str | None
     ) -> tuple[Query, list[Hit]]:
+        self.index.prefetch()  # the model and vector store load while the question is understood
         query = self.understand(question, history, doc_id)
         hits = [] if query.intent is Intent.INJECTION else self.retrieve(query)
         log.debug("retrieved for %r: %s", query.text, [h.provision.ref for h in hits])

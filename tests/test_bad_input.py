@@ -4,8 +4,7 @@ and the index keeps everything it had (the seed's provisions and its answers are
 
 Kinds: empty, blank, binary, undecodable, truncated .docx, .docx with XML entities, truncated .pdf,
 encrypted .pdf, a .pdf without a text layer, a damaged .xlsx, 50 MB of text, a single 1 MB line,
-a provision that
-swallowed a book, an unreadable file, a folder, a missing path, an unsupported type; then the ones
+a provision that swallowed a book, an unreadable file, a folder, a missing path, an unsupported type; then the ones
 that are accepted with a notice (mixed encodings, no numbering, numbering with a gap), two files with
 one name, and a folder that mixes good and bad files.
 """

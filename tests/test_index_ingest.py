@@ -14,6 +14,7 @@ from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import DefaultEmbeddingFunction
 from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
+from assistant.index.corpus import CorpusView
 from assistant.index.embeddings import KeywordEmbeddings
 from assistant.index.lock import IndexBusy
 from assistant.index.store import Index, expand_paths
@@ -281,3 +282,23 @@ def test_embedded_store_sees_another_process(tmp_path: Path, corpus: Path) -> No
     assert index.search_dense("碳普惠", 1)[0].provision.key == "1.2.3"
     assert index.search_bm25("碳普惠", 1)[0].provision.key == "1.2.3"
     assert {d.doc_id for d in index.documents()} == {"hand", "green"}
+
+
+def test_stored_token_sets_and_counts_equal_computed_ones(tmp_path: Path, corpus: Path) -> None:
+    """What the index stores for support scoring is what the corpus view would compute."""
+    index = Index(Settings(index=tmp_path / "index"), embeddings=KeywordEmbeddings(VOCAB))
+    index.ingest([corpus])
+    index.add(HAND)
+    docs, provisions = tuple(index.documents()), tuple(index.provisions())
+    computed = CorpusView(docs, provisions)
+    stored = CorpusView(
+        docs,
+        provisions,
+        stored_tokens=index.provision_tokens(),
+        stored_df=index.provision_df(),
+    )
+    assert dict(stored.tokens) == dict(computed.tokens) and len(stored.tokens) == len(provisions)
+    assert stored.idf == computed.idf
+    index.delete("hand")
+    after = index.provision_df()
+    assert after is not None and after[1] == len(index.provisions())

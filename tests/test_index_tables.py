@@ -27,7 +27,6 @@ from assistant.index.tables import (
     remove_legacy,
     responsibility_from_dict,
     responsibility_to_dict,
-    token_set,
 )
 from ingest.model import (
     Document,
@@ -114,9 +113,9 @@ def test_tables_in_the_database(tmp_path: Path) -> None:
     again = Tables(Database(tmp_path / "index" / "index.sqlite"))
     stored = again.load(["d", "missing"])["d"]
     assert stored.parsed == parsed and stored.entry == entry and stored.version == version
-    assert {ref: token_set(t) for ref, t in again.tokens().items()} == {
-        ("d", "2.9.28"): frozenset({"绿色", "金融"})
-    }
+    assert again.tokens_of("d", 0, version) == frozenset({"绿色", "金融"})
+    assert again.tokens_of("d", 0, version - 1) is None  # not the committed version
+    assert again.provision_df() == ({"绿色": 1, "金融": 1}, 1)
     assert list(again.manifest()) == ["d", "e"]  # ingest order
     _write(again, parsed, entry)  # a replaced document keeps its place in the order
     assert list(again.manifest()) == ["d", "e"]
@@ -125,6 +124,7 @@ def test_tables_in_the_database(tmp_path: Path) -> None:
     with again.db.transaction() as conn:
         again.delete_doc(conn, "d")
     assert list(again.manifest()) == ["e"] and again.load(["d"]) == {}
+    assert again.provision_df() == ({}, 0)
 
 
 def test_pending_journal(tmp_path: Path) -> None:

@@ -48,6 +48,10 @@ class CorpusView:
     stored_tokens: Mapping[tuple[str, str], frozenset[str]] | None = field(
         default=None, hash=False, compare=False, repr=False
     )
+    # and how many provisions hold each token, of how many (the idf needs no token set then)
+    stored_df: tuple[Mapping[str, int], int] | None = field(
+        default=None, hash=False, compare=False, repr=False
+    )
 
     @cached_property
     def by_ref(self) -> dict[tuple[str, str], Provision]:
@@ -58,22 +62,22 @@ class CorpusView:
         return {d.doc_id: d for d in self.documents}
 
     @cached_property
-    def tokens(self) -> dict[tuple[str, str], frozenset[str]]:
-        stored = self.stored_tokens or {}
-        out: dict[tuple[str, str], frozenset[str]] = {}
-        for p in self.provisions:
-            ref = (p.doc_id, p.key)
-            found = stored.get(ref)
-            out[ref] = found if found is not None else provision_tokens(p)
-        return out
+    def tokens(self) -> Mapping[tuple[str, str], frozenset[str]]:
+        if self.stored_tokens is not None:
+            return self.stored_tokens
+        return {(p.doc_id, p.key): provision_tokens(p) for p in self.provisions}
 
     @cached_property
     def idf(self) -> dict[str, float]:
-        df: Counter[str] = Counter()
-        for toks in self.tokens.values():
-            df.update(toks)
-        n = max(len(self.tokens), 1)
-        return {t: math.log(1 + n / c) for t, c in df.items()}
+        if self.stored_df is not None:
+            df, n = self.stored_df
+        else:
+            counted: Counter[str] = Counter()
+            for toks in self.tokens.values():
+                counted.update(toks)
+            df, n = counted, len(self.tokens)
+        n = max(n, 1)
+        return {t: math.log(1 + n / c) for t, c in df.items() if c > 0}
 
     @cached_property
     def registries(self) -> dict[str, DepartmentRegistry]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,7 +36,8 @@ from assistant.index.embeddings import embedding_id, make_embeddings, model_id_o
 from assistant.index.keyword import KeywordIndex, Tokenizer
 from assistant.index.repair import verify
 from assistant.index.sqlite import Database
-from assistant.index.tables import StoredDoc, Tables, database_path, legacy_manifest, token_set
+from assistant.index.tables import StoredDoc, Tables, database_path, legacy_manifest
+from assistant.index.token_sets import TokenSets
 from assistant.index.writer import Writer
 from ingest import segment
 from ingest.model import Document, ParsedDocument, Provision
@@ -86,6 +87,8 @@ class Index:
         self.collection_name = f"policyqa-{self.index_id}"
         self._store = store
         self._lock = threading.RLock()  # swaps of the in-memory tables
+        self._opening = threading.RLock()  # creation of the embedding model and vector store
+        self._prefetch: threading.Thread | None = None
         self.db = Database(database_path(self.folder))
         self.tables = Tables(self.db)
         self.keyword = KeywordIndex(self.db, tokenize)
@@ -106,16 +109,36 @@ class Index:
     @property
     def embeddings(self) -> Embeddings:
         if self._embeddings is None:
-            self._embeddings = make_embeddings(self.settings.embedding)
+            with self._opening:
+                if self._embeddings is None:
+                    self._embeddings = make_embeddings(self.settings.embedding)
         return self._embeddings
 
     @property
     def store(self) -> VectorStore:
         if self._store is None:
-            self._store = ChromaStore.from_settings(
-                self.settings, self.collection_name, self.embeddings
-            )
+            with self._opening:
+                if self._store is None:
+                    self._store = ChromaStore.from_settings(
+                        self.settings, self.collection_name, self.embeddings
+                    )
         return self._store
+
+    def prefetch(self) -> None:
+        """Load the embedding model and open the vector store on a second thread (both mostly
+        outside the GIL): a first question needs them after it has been understood."""
+        if self._prefetch is None and not self.is_empty:
+            self._prefetch = threading.Thread(
+                target=self._open_collaborators, name="policyqa-prefetch", daemon=True
+            )
+            self._prefetch.start()
+
+    def _open_collaborators(self) -> None:
+        try:
+            self.embeddings.embed_query("预热")
+            _ = self.store
+        except Exception:  # the question that needs them will report the problem
+            log.debug("prefetch failed", exc_info=True)
 
     @property
     def cache(self) -> VectorCache:
@@ -219,12 +242,23 @@ class Index:
     def provision(self, doc_id: str, key: str) -> Provision | None:
         return self._by_key.get((doc_id, key))
 
-    def provision_tokens(self) -> dict[tuple[str, str], frozenset[str]]:
-        """The token set of every served provision, computed at ingest (support scoring needs
-        them): read from the tables when first asked for."""
+    def provision_tokens(self) -> Mapping[tuple[str, str], frozenset[str]]:
+        """The token set of every served provision (computed at ingest), read when asked for."""
         self._sync()
-        stored = self.tables.tokens()
-        return {ref: token_set(stored.get(ref, "")) for ref in self._by_key}
+        refs = {
+            (p.doc_id, p.key): (p, pos, s.version)
+            for s in self._stored.values()
+            for pos, p in enumerate(s.parsed.provisions)
+        }
+        return TokenSets(self.tables, refs)
+
+    def provision_df(self) -> tuple[Mapping[str, int], int] | None:
+        """How many served provisions hold each token, and how many there are; None while the
+        tables also hold documents of another index version (then count the token sets)."""
+        self._sync()
+        if len(self.tables.versions()) != len(self._stored):
+            return None
+        return self.tables.provision_df()
 
     # writing: `Writer` (one writer at a time, atomic per document)
     def ingest(self, paths: Sequence[Path], progress: Progress | None = None) -> IngestReport:

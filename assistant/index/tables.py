@@ -257,11 +257,27 @@ class Tables:
                 out[doc_id] = StoredDoc(parsed, entry, int(version))
         return {d: out[d] for d in wanted if d in out}
 
-    def tokens(self, conn: sqlite3.Connection | None = None) -> dict[tuple[str, str], str]:
-        """Every provision's stored token set (joined), by (doc_id, key): read only when the
-        support scoring first needs them, not when the index opens."""
-        rows = (conn or self.db.connection()).execute("SELECT doc_id, key, tokens FROM provisions")
-        return {(str(d), str(k)): str(t) for d, k, t in rows}
+    def tokens_of(self, doc_id: str, pos: int, version: int) -> frozenset[str] | None:
+        """The stored token set of one provision of one committed version (None when that
+        version is no longer the committed one)."""
+        row = (
+            self.db.connection()
+            .execute(
+                "SELECT p.tokens FROM provisions p JOIN documents d ON d.doc_id = p.doc_id"
+                " WHERE p.doc_id = ? AND p.pos = ? AND d.version = ?",
+                (doc_id, pos, version),
+            )
+            .fetchone()
+        )
+        return token_set(row[0]) if row else None
+
+    def provision_df(self) -> tuple[dict[str, int], int]:
+        """How many provisions hold each token, and how many provisions there are (of every
+        committed document)."""
+        conn = self.db.connection()
+        df = {str(t): int(n) for t, n in conn.execute("SELECT term, df FROM provision_terms")}
+        (count,) = conn.execute("SELECT COUNT(*) FROM provisions").fetchone()
+        return df, int(count)
 
     def write_doc(
         self,
@@ -295,6 +311,15 @@ class Tables:
                 _compact(data),
             ),
         )
+        df: dict[str, int] = {}
+        for toks in tokens:
+            for t in toks:
+                df[t] = df.get(t, 0) + 1
+        conn.executemany(
+            "INSERT INTO provision_terms (term, df) VALUES (?, ?) "
+            "ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+            df.items(),
+        )
         marks = ",".join("?" * (COLUMNS.count(",") + 4))
         conn.executemany(
             f"INSERT INTO provisions (doc_id, pos, {COLUMNS}, tokens) VALUES ({marks})",
@@ -305,6 +330,15 @@ class Tables:
         )
 
     def delete_doc(self, conn: sqlite3.Connection, doc_id: str) -> None:
+        df: dict[str, int] = {}
+        for (stored,) in conn.execute("SELECT tokens FROM provisions WHERE doc_id = ?", (doc_id,)):
+            for t in split(stored):
+                df[t] = df.get(t, 0) + 1
+        conn.executemany(
+            "UPDATE provision_terms SET df = df - ? WHERE term = ?", ((n, t) for t, n in df.items())
+        )
+        if df:
+            conn.execute("DELETE FROM provision_terms WHERE df <= 0")
         conn.execute("DELETE FROM provisions WHERE doc_id = ?", (doc_id,))
         conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
 
