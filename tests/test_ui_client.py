@@ -225,6 +225,8 @@ def test_matrix_and_export(client: Any) -> None:
     assert {"牵头", "配合", "责任单位"} <= {c for row in rows[2:] for c in row[3:]}
     assert any(r[1] == "积极发展绿色金融" and "绿色产业基金" in r[2] for r in rows[2:])
     assert grid.freeze_panes == "A3" and grid.page_setup.orientation == "landscape"
+    assert grid.cell(row=2, column=4).alignment.text_rotation == 255  # departments, vertical
+    assert grid.column_dimensions["C"].width == 56 and grid.column_dimensions["D"].width == 5
 
 
 def test_upload_bad_files_get_chinese_reasons(client: Any, tmp_path: Path) -> None:

@@ -260,6 +260,8 @@ def test_uploads_are_checked_and_sanitised(tmp_path: Path) -> None:
         "big.txt": "很长".encode() * 100,
         "fake.pdf": b"not a pdf",
         "../../政策 <文件>.txt": "一、总则\n内容。".encode(),
+        "任务表.xlsx": b"PK\x03\x04" + b"\x00" * 20,
+        "renamed.xlsx": b"just text",
     }
     sources = []
     for i, (name, data) in enumerate(files.items()):
@@ -278,6 +280,8 @@ def test_uploads_are_checked_and_sanitised(tmp_path: Path) -> None:
     stored = checked[5].stored
     assert stored is not None and stored.parent == tmp_path / "uploads"
     assert stored.name == "政策-文件.txt"
+    assert checked[6].problem is None and checked[6].stored is not None  # a task table is welcome
+    assert checked[7].problem == "不是有效的 Excel（.xlsx）文件"
     assert sanitise("<>.txt", b"x").startswith("upload-")
     assert sanitise("..\\..\\a\u202eb.txt", b"x") == "a-b.txt"
 

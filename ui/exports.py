@@ -30,6 +30,7 @@ class Sheet:
     rows: Rows
     widths: Sequence[int] = ()  # characters per column; measured from the content when empty
     heading: str = ""  # a title line printed above the table
+    vertical_from: int = 0  # header cells from this column (1-based) on are written vertically
 
 
 def _folder() -> Path:
@@ -102,7 +103,13 @@ def _fill(ws: Worksheet, sheet: Sheet) -> None:
         cell = ws.cell(row=top, column=c)
         cell.font = Font(bold=True)
         cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        vertical = bool(sheet.vertical_from) and c >= sheet.vertical_from
+        cell.alignment = Alignment(
+            horizontal="center",
+            vertical="bottom" if vertical else "center",
+            wrap_text=not vertical,
+            text_rotation=255 if vertical else 0,  # 255: characters stacked top to bottom
+        )
         cell.border = Border(top=_THIN, bottom=_THIN, left=_THIN, right=_THIN)
     wrap = Alignment(vertical="top", wrap_text=True)
     for r, row in enumerate(sheet.rows, top + 1):

@@ -249,7 +249,7 @@ def build(
         with gr.Column():
             files = gr.File(
                 file_count="multiple",
-                label=f"上传文件（.txt .md .docx .pdf .html，单个不超过 {limit_mb:.0f} MB）",
+                label=f"上传文件（.txt .md .docx .xlsx .pdf .html，单个不超过 {limit_mb:.0f} MB）",
                 elem_id="upload",
             )
             ingest = gr.Button("导入上传的文件", variant="primary", elem_id="ingest")

@@ -108,8 +108,9 @@ class Matrix:
             ]
             for p in self.provisions
         ]
-        widths = [12, 24, 60, *(6 for _ in self.departments)]
-        return Sheet("责任矩阵", header, rows, widths, heading=f"《{title}》责任矩阵")
+        widths = [12, 22, 56, *(5 for _ in self.departments)]
+        heading = f"《{title}》责任矩阵"
+        return Sheet("责任矩阵", header, rows, widths, heading=heading, vertical_from=4)
 
     def summary_sheet(self, title: str) -> Sheet:
         widths = [24, 8, 8, 10, 8, 40, 40, 40]

@@ -8,10 +8,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".docx", ".xlsx", ".pdf", ".html", ".htm")
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAGIC = {
     ".docx": (b"PK\x03\x04", "不是有效的 Word（.docx）文件"),
+    ".xlsx": (b"PK\x03\x04", "不是有效的 Excel（.xlsx）文件"),
     ".pdf": (b"%PDF", "不是有效的 PDF 文件"),
 }
 _UNSAFE = re.compile(r"[^A-Za-z0-9_\u4e00-\u9fff-]+")
@@ -41,7 +42,7 @@ def problem_of(name: str, data: bytes, max_bytes: int) -> str | None:
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         shown = suffix or "无扩展名"
-        return f"不支持的文件类型（{shown}）：请上传 .txt、.md、.docx、.pdf 或 .html 文件"
+        return f"不支持的文件类型（{shown}）：请上传 .txt、.md、.docx、.xlsx、.pdf 或 .html 文件"
     if not data:
         return "文件是空的"
     if len(data) > max_bytes:
