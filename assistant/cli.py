@@ -163,6 +163,11 @@ def _parser() -> argparse.ArgumentParser:
         help="评测前先导入这些文件或文件夹（如外部语料）",
     )
     s.add_argument("--no-baselines", action="store_true", help="不计算对比基线（更快）")
+    s.add_argument(
+        "--scoped",
+        action="store_true",
+        help="每个问题限定在它所问的文件内提问（如在界面中选定文件）",
+    )
     s.set_defaults(func=cmd_eval)
 
     s = sub.add_parser(
@@ -323,7 +328,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _print_report(report, sys.stderr)
     questions = args.questions or [Path("eval/questions/seed.jsonl")]
     scores = run_eval(
-        qa, questions, backend=args.backend, out=args.out, baselines=not args.no_baselines
+        qa,
+        questions,
+        backend=args.backend,
+        out=args.out,
+        baselines=not args.no_baselines,
+        scoped=args.scoped,
     )
     print(json.dumps(scores["overall"], ensure_ascii=False, indent=2))
     print(f"报告：{args.out / 'report.md'}")

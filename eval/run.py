@@ -39,12 +39,18 @@ log = logging.getLogger(__name__)
 TASK_KINDS = ("item", "annex")
 
 
-def ask_all(qa: PolicyQA, questions: Sequence[Question], backend: str) -> list[dict[str, Any]]:
-    """The Answer JSON of every question, in order (history passed through, no document filter)."""
+def ask_all(
+    qa: PolicyQA, questions: Sequence[Question], backend: str, *, scoped: bool = False
+) -> list[dict[str, Any]]:
+    """The Answer JSON of every question, in order (history passed through). Unscoped, as typed in
+    the chat over the whole library; `scoped`: with the question's own document chosen, as a user
+    who picked it in the app's document list (questions about several documents stay unscoped)."""
     answers = []
     for q in tqdm(questions, desc="eval", unit="q", file=sys.stderr):
+        doc_id = q.doc_id if scoped else None
         try:
-            answers.append(qa.ask(q.question, history=q.history_turns(), backend=backend).to_json())
+            answer = qa.ask(q.question, history=q.history_turns(), backend=backend, doc_id=doc_id)
+            answers.append(answer.to_json())
         except Exception as exc:  # one broken question must not end the evaluation
             log.exception("%s: ask failed", q.id)
             answers.append(error_answer(q, backend, exc))
@@ -157,6 +163,7 @@ def run_eval(
     backend: str = "composer",
     out: Path = Path("eval/out"),
     baselines: bool = True,
+    scoped: bool = False,
 ) -> dict[str, Any]:
     """Evaluate `qa` on the question files; write the outputs to `out`; return the scores."""
     questions = load_sets(question_files)
@@ -164,7 +171,7 @@ def run_eval(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    answers = ask_all(qa, questions, backend)
+    answers = ask_all(qa, questions, backend, scoped=scoped)
     with (out / "answers.jsonl").open("w", encoding="utf-8") as f:
         for q, a in zip(questions, answers, strict=True):
             f.write(json.dumps({"id": q.id, **a}, ensure_ascii=False) + "\n")
@@ -177,6 +184,7 @@ def run_eval(
         "failures": [failure_record(s) for s in scored if s.failures],
         "meta": {
             "backend": backend,
+            "scoped": scoped,
             "questions": [str(p) for p in question_files],
             "n": len(questions),
             "index_id": qa.index.index_id,

@@ -20,9 +20,9 @@ NAME_OPEN, NAME_CLOSE = OPEN + "〈<［[", CLOSE + "〉>］]"
 _SENTENCE_END = "。；;！？!?"
 _SPLIT_AT = "、，,；;"
 _AND_BEFORE_BODY = re.compile(r"(?:和|及|以及)(?=各|市|省|国家|县|区|有关|自治区|中央|人民)")
-_BARE_LEVEL = re.compile(r"^各?[市区县州省乡镇]$")
+_BARE_LEVEL = re.compile(r"^(?:各|有关)?[市区县州省乡镇]$")  # "有关市、县〔区〕人民政府"
 _GENERIC_TAIL = re.compile(
-    r"(?:等(?:[省市县区]?(?:有关|相关|其他)?(?:部门|单位|机构)?)|(?:按照|根据)?(?:各自)?职责(?:分工)?)$"
+    r"(?:等(?:[\u4e00-\u9fff]{0,6}?(?:部门|单位|机构))?|(?:按照|根据)?(?:各自)?职责(?:分工)?)$"
 )
 _LEADING = re.compile(r"^(?:由|会同|并|分别|共同|和|及)+")
 # A note printed after a name: "市发改委（各部门按职责分工负责、下同）",
@@ -81,10 +81,25 @@ def _at_sentence_boundary(text: str, start: int, end: int) -> bool:
     )
 
 
+_ORG_NAME = re.compile(
+    r"[\u4e00-\u9fff（）()〈〉]{1,24}(部|委|局|厅|办|办公室|处|中心|政府|公司|银行|党校|学院|支队|集团"
+    r"|协会|小组|管委会|总局|分局|监管局)"
+)
+
+
+def names_only(body: str) -> bool:
+    """A bracket that lists units and nothing else ("上海市交通委、市发展改革委；江苏省交通运输厅")."""
+    parts = [x.strip() for x in top_level_split(body, "、；;，,") if x.strip()]
+    return bool(parts) and all(_ORG_NAME.fullmatch(x) for x in parts)
+
+
 def is_attribution(text: str, start: int, end: int) -> bool:
     body = text[start + 1 : end - 1]
     if not ROLE_WORD_RE.search(body):
-        return False
+        # a bare list of units after a sentence ("…全覆盖。（上海市交通委、市发展改革委）"), never a
+        # name's own bracket ("省发展改革委（能源局）")
+        before = text[:start].rstrip(" ")
+        return names_only(body) and (not before or before[-1] in _SENTENCE_END + "\n")
     return bool(LABEL_RE.match(body.lstrip())) or _at_sentence_boundary(text, start, end)
 
 
@@ -140,7 +155,9 @@ def top_level_split(text: str, separators: str) -> list[str]:
 def clean_name(name: str) -> str:
     name = _LEADING.sub("", name.strip(" 。，、；;,：:"))
     if not name.startswith(("各", "市各", "省各")):
-        name = _GENERIC_TAIL.sub("", name)
+        name = _GENERIC_TAIL.sub("", name)  # "省文旅厅等行业主管部门" → 省文旅厅
+    else:
+        name = re.sub("等$", "", name)  # "各有关单位等" → 各有关单位
     return name.strip(" 。，、；;,：:")
 
 

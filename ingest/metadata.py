@@ -31,28 +31,84 @@ class TitleParts:
     issuers: tuple[str, ...]
 
 
+_TITLE_WORD = re.compile(r"意见|方案|计划|通知|规划|办法|决定|措施|纲要|细则|规定|要点|公告")
+_AFTER_TITLE = re.compile(
+    r"[（(][^（）()]*(?:〔|号|月\d{1,2}日)[^（）()]*[）)]|各[\u4e00-\u9fff、，,（）()]{2,60}[:：]"
+)
+
+
+def trim_title(compact: str) -> str:
+    """A title line without what a web page glued to it: the title printed again, the document
+    number, the date or the addressees ("…的通知国务院关于…的通知（国发〔2021〕23号）各省、…：")."""
+    for m in _TITLE_WORD.finditer(compact):
+        end = m.end()
+        rest = compact[end:]
+        if rest and (rest.startswith(compact[:end]) or _AFTER_TITLE.match(rest)):
+            return compact[:end]
+    return compact
+
+
 def split_title(line: str) -> TitleParts:
     """ "中共苏州市委 苏州市人民政府 关于…碳达峰 碳中和工作的实施意见" → issuers + title."""
-    compact = re.sub(r"\s+", "", line)
+    compact = trim_title(re.sub(r"\s+", "", line))
     at = compact.find("关于")
     if at <= 0:
         return TitleParts(compact, ())
-    prefix = compact[:at]
+    prefix = re.sub("[、，,]", "", compact[:at])  # "中共江西省委、江西省人民政府关于…"
     issuers = tuple(m.group(0) for m in _ISSUER.finditer(prefix))
     if "".join(issuers) != prefix:
         return TitleParts(compact, ())
     return TitleParts(compact[at:], issuers)
 
 
+def own_number(line: str) -> str | None:
+    """The document number a title-block line gives for this document; a number printed after a
+    cited title ("深入实施《…的通知》（国发〔2021〕33号）") belongs to the cited document, and a
+    sentence of the body is not the title block."""
+    if "。" in line or len(line) > 120:
+        return None
+    for m in _DOC_NUMBER.finditer(line):
+        before = line[: m.start()].rstrip(" （(")
+        if not before.endswith("》"):
+            return m.group(0)
+    return None
+
+
+_TRAILING_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+def _starts_title(line: str) -> bool:
+    """A line that the next one continues as the title: short, no sentence, no document number or
+    date, not an issuer alone."""
+    compact = re.sub(r"\s+", "", line)
+    return (
+        4 <= len(compact) <= 40
+        and not re.search(r"[。，：；:#]", compact)
+        and not _DOC_NUMBER.search(compact)
+        and not _DATE.search(compact)
+        and not _ISSUER.fullmatch(compact)
+        and not re.fullmatch(r"[（(].*[）)]", compact)  # "（上海市机关事务管理局代章）"
+    )
+
+
 def _title_line(head: list[str]) -> tuple[str, int]:
     for i, line in enumerate(head):
         compact = re.sub(r"\s+", "", line)
+        quoted = re.match(r"《([^《》]{4,80})》", compact)
+        if quoted and _TITLE_END.search(quoted.group(1)):
+            return quoted.group(
+                1
+            ), i  # "《关于…的实施方案》实现碳达峰…": the title quoted by the text
         if len(compact) > 100 or "。" in compact:
             continue
-        if "关于" in compact or _TITLE_END.search(compact):
+        core = _TRAILING_NOTE.sub("", compact)  # "…三年行动计划（2021-2023年）"
+        if "关于" in compact or _TITLE_END.search(core):
+            if i and "关于" not in compact and _starts_title(head[i - 1]):
+                # "省生态环境厅2022年推动碳达峰碳中和工" + "作计划": a title wrapped over two lines
+                return head[i - 1] + line, i - 1
             if i + 1 < len(head) and head[i + 1].startswith("的") and len(head[i + 1]) < 30:
                 return line + head[i + 1], i
-            if _TITLE_END.search(compact) is None and i + 1 < len(head):
+            if _TITLE_END.search(core) is None and i + 1 < len(head):
                 nxt = re.sub(r"\s+", "", head[i + 1])
                 if _TITLE_END.search(nxt) and len(nxt) < 30 and "。" not in nxt:
                     return line + head[i + 1], i
@@ -85,11 +141,11 @@ def guess_level(issuers: tuple[str, ...], title: str) -> Level:
 def extract_metadata(doc_id: str, text: str, source_path: str = "", sha256: str = "") -> Document:
     """Metadata of a cleaned document (title block at the top, dates also at the end)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    head = lines[:HEAD_LINES]
+    head = [line for line in lines[:HEAD_LINES] if not line.startswith("#")]  # "# source: …" notes
     title_line, _ = _title_line(head)
     parts = split_title(title_line)
     issuers = parts.issuers or _issuer_lines(head[:8])
-    number = next((m.group(0) for line in head if (m := _DOC_NUMBER.search(line))), None)
+    number = next((n for line in head if (n := own_number(line))), None)
     date_match = next(
         (m for line in [*head[:10], *reversed(lines[-6:])] if (m := _DATE.search(line))), None
     )

@@ -16,7 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.attribution import Located, locate, outside_brackets, split_names, top_level_split
+from ingest.attribution import (
+    Located,
+    locate,
+    names_only,
+    outside_brackets,
+    split_names,
+    top_level_split,
+)
 from ingest.model import Responsibility, Span
 from ingest.roles import (
     CO_LABELS,
@@ -146,19 +153,26 @@ def _labelled(body: str, roles: _Roles, first_leads: int | None) -> None:
     if has_lead_label or roles.lead:
         roles.co += names  # "牵头单位：A；责任单位：B": B share the task with the lead
     else:
-        roles.responsible += names
-        if first_leads is not None:
-            groups = listed if first_leads == 0 else listed[:first_leads]
-            roles.lead += [g[0] for g in groups]
+        _listed(listed, roles, first_leads)
 
 
 def parse_attribution(body: str, first_leads: int | None = None) -> _Roles:
     roles = _Roles()
     if LABEL_RE.search(body):
         _labelled(body, roles, first_leads)
+    elif names_only(body):
+        _listed(_unit_groups(body), roles, first_leads)  # units only: as a 责任单位 list
     else:
         _unlabelled(body, roles)
     return roles
+
+
+def _listed(groups: list[tuple[str, ...]], roles: _Roles, first_leads: int | None) -> None:
+    """Units listed without a role: responsible, the first of each group leading where the
+    document states that convention."""
+    roles.responsible += [n for g in groups for n in g]
+    if first_leads is not None:
+        roles.lead += [g[0] for g in (groups if first_leads == 0 else groups[:first_leads])]
 
 
 def _span(text: str, located: Located, start: int, first_leads: int | None) -> Span:

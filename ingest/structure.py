@@ -218,13 +218,16 @@ def _nodes(lines: list[str], warnings: list[str]) -> list[_Node]:
     return nodes
 
 
-def _body(doc_id: str, lines: list[str], warnings: list[str]) -> list[Provision]:
+def _body(
+    doc_id: str, lines: list[str], warnings: list[str], first_leads: int | None = None
+) -> list[Provision]:
+    """The numbered provisions; `first_leads` is a convention the front matter states for the
+    unit lists ("两地列首位的为牵头单位，下同"), a provision stating one applies it from there on."""
     nodes = _nodes(lines, warnings)
     styles = {n.heading.style for n in nodes}
     numbers = [n.heading.number for n in nodes if n.heading.style is Style.ARABIC]
     continuous = all(b > a for a, b in pairwise(numbers))
     out: list[Provision] = []
-    first_leads: int | None = None  # a convention the document states for its unit lists
     for node in nodes:
         kind = _kind(node.heading.style, styles)
         key = ".".join(str(n.heading.number) for n in (*node.ancestors, node))
@@ -364,8 +367,9 @@ def parse_structure_report(doc_id: str, text: str) -> StructureResult:
         ]  # fmt: skip
         return StructureResult(tuple(paragraphs), tuple(warnings))
     annex_at = _annex_start(lines, first)
+    front = "\n".join(lines[:first])
     provisions = _split_front(doc_id, lines[:first]) + _body(
-        doc_id, lines[first:annex_at], warnings
+        doc_id, lines[first:annex_at], warnings, first_listed_leads(front)
     )
     if annex_at < len(lines):
         provisions += _annex(doc_id, lines[annex_at:])

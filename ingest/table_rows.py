@@ -79,8 +79,14 @@ _NUMBER_COLUMN = re.compile(r"^(序号|编号|序|No\.?)$")
 _ROW_NO = re.compile(r"^\s*(\d{1,3})\s*[.．、]?\s*$")
 
 
+_HEADER_CELL = re.compile(r"[\u4e00-\u9fff（）()/、\s]{0,12}|序号|编号|No\.?")
+
+
 def is_task_header(cells: Sequence[str]) -> bool:
-    """A header row that names a task column and at least one column of responsible units."""
+    """A header row: short labels only (no figures, no sentences), naming a task column and at
+    least one column of responsible units."""
+    if not all(_HEADER_CELL.fullmatch(c.strip()) for c in cells):
+        return False
     roles = column_roles(cells)
     has_units = any(r in ("lead", "co", "responsible") for r in roles.values())
     return has_units and any(_TASK_COLUMN.search(c) for i, c in enumerate(cells) if i not in roles)
@@ -111,6 +117,8 @@ def task_rows(doc_id: str, name: str, lines: Sequence[str]) -> list[Provision]:
         if "\t" not in line:
             break
         cells = line.split("\t")
+        if is_task_header(cells):
+            continue  # the header printed again (a new page of the table)
         cell = cells[task_col].strip() if task_col < len(cells) else ""
         if group_col is not None and group_col < len(cells) and cells[group_col].strip():
             group = cells[group_col].strip()

@@ -104,7 +104,8 @@ def test_readme_examples_run(capsys: pytest.CaptureFixture[str]) -> None:
     """Every `.venv/bin/policyqa …` line of the README's Use section runs and exits 0 (chat and eval,
     which need input or take minutes, are exercised by their own tests)."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    commands = re.findall(r"^\.venv/bin/policyqa (.+?)\s*(?:#.*)?$", readme, flags=re.MULTILINE)
+    use = readme.split("\n## Use\n", 1)[1].split("\n## ", 1)[0]  # Deployment names a server's paths
+    commands = re.findall(r"^\.venv/bin/policyqa (.+?)\s*(?:#.*)?$", use, flags=re.MULTILINE)
     runnable = [c for c in commands if c.split()[0] not in ("chat", "eval", "serve")]
     assert len(runnable) >= 4
     for command in runnable:

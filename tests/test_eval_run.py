@@ -28,6 +28,7 @@ class FakeQA:
             registry=SimpleNamespace(canonical=lambda n: n, find_mentions=lambda _text: [])
         )
         self.asked: list[tuple[str, Any]] = []
+        self.scopes: list[str | None] = []
 
     def ensure_index(self) -> None:
         return None
@@ -35,8 +36,16 @@ class FakeQA:
     def provisions(self, doc_id: str | None = None) -> list[Provision]:
         return [P1, P2]
 
-    def ask(self, question: str, *, history: Any = (), backend: str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Any = (),
+        backend: str | None = None,
+        doc_id: str | None = None,
+    ) -> Answer:
         self.asked.append((question, history))
+        self.scopes.append(doc_id)
         citation = Citation(DOC, "2.1.1", "第1条", "强化规划", "（市发改委牵头）", ("市发改委",))
         return Answer(question, "牵头部门：市发改委", (citation,), Departments(lead=("市发改委",)),
                       timings_ms={"retrieve": 2.0, "answer": 1.0, "total": 3.0})  # fmt: skip
@@ -77,3 +86,7 @@ def test_run_eval_writes_every_output(tmp_path: Path) -> None:
     assert "优化布局谁牵头？" in report
     assert (out / "systems.png").read_bytes().startswith(b"\x89PNG")
     assert json.loads((out / "scores.json").read_text("utf-8"))["overall"] == scores["overall"]
+    assert qa.scopes == [None, None]  # as typed in the chat over the whole library
+    scoped = run_eval(qa, [questions], out=tmp_path / "s", baselines=False, scoped=True)  # type: ignore[arg-type]
+    assert qa.scopes[2:] == [DOC, DOC]  # as a user who chose the document
+    assert scoped["meta"]["scoped"] is True

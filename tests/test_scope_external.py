@@ -52,7 +52,8 @@ def test_cross_document_question_answers_each_document(qa: PolicyQA) -> None:
 def test_department_work_plan_with_deadlines(qa: PolicyQA) -> None:
     a = qa.ask("江苏生态环境厅2021年工作计划，大力推进可再生能源发展是哪个处室负责的？")
     assert refs(a)[0] == (ECO_ENV, "2.5")
-    assert a.departments.lead == ("气候处", "海洋处")
+    # 责任处室 does not say who leads: the units are shown as responsible, never as 牵头
+    assert a.departments.responsible == ("气候处", "海洋处") and a.departments.lead == ()
     deadline = qa.ask(
         "江苏生态环境厅2021年工作计划里，大力推进可再生能源发展的完成期限是什么时候？"
     )

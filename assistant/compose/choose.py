@@ -22,7 +22,9 @@ from assistant.understand.terms import content_tokens, query_terms
 from ingest.model import Provision, ProvisionKind, Span
 
 RANK_PENALTY = 0.01  # per retrieval rank: ties go to what retrieval ranked first
-SPAN_MARGIN = 0.15  # a span must lead the next one by this share of the question's weight
+SPAN_MARGIN = 0.15
+MIN_PHRASE = 5  # characters of the question printed verbatim in a title
+PHRASE_EVIDENCE = 0.5  # a span must lead the next one by this share of the question's weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +46,19 @@ class Choice:
 
 def title_overlap(corpus: CorpusView, p: Provision, terms: Sequence[str]) -> float:
     title_terms = content_tokens(p.title)
-    if not title_terms:
+    whole = corpus.weight(title_terms)
+    if not whole:  # no title, or only words every provision holds
         return 0.0
     hit = corpus.weight(x for x in title_terms if x in terms)
-    return hit / corpus.weight(title_terms)
+    return hit / whole
 
 
 def asked_in_title(corpus: CorpusView, p: Provision, terms: Sequence[str]) -> float:
-    """Share of the question's weight that the provision's title holds."""
+    """Share of the question's weight that the provision's title and the titles of the parts it
+    sits in hold ("…（总体方案）" tells the overall plan from the sector plans)."""
     total = corpus.weight(terms)
-    return corpus.weight(t for t in terms if t in p.title) / total if total else 0.0
+    titles = " ".join((p.title, *p.path_titles))
+    return corpus.weight(t for t in terms if t in titles) / total if total else 0.0
 
 
 def rank_tasks(
@@ -61,6 +66,9 @@ def rank_tasks(
 ) -> list[Candidate]:
     """Provisions that carry an attribution, by how well they match the question."""
     terms = query_terms(query)
+    # The question's longest run of characters printed in the documents ("企业减污降碳协同创新"):
+    # a title that prints it is named by the question, words the term list may have dropped.
+    phrase = corpus.longest_quoted(query.question, min_chars=MIN_PHRASE)
     scored: list[Candidate] = []
     for rank, p in enumerate(dict.fromkeys(provisions)):
         if p.responsibility.is_empty or p.kind is ProvisionKind.META:
@@ -68,6 +76,8 @@ def rank_tasks(
         s = support(corpus, p, terms, 1).score
         match = (s + title_overlap(corpus, p, terms)) / 2 - RANK_PENALTY * rank
         evidence = (s + asked_in_title(corpus, p, terms)) / 2
+        if phrase and phrase in p.title and phrase not in corpus.doc_title(p.doc_id):
+            evidence += PHRASE_EVIDENCE  # (a phrase of the document's own title names no task)
         scored.append(Candidate(p, max(match, 0.0), evidence))
     return sorted(scored, key=lambda c: (-c.match, -c.evidence))
 
@@ -81,7 +91,9 @@ def confidence(candidates: Sequence[Candidate], min_margin: float) -> float:
         (c for c in candidates[1:] if set(c.provision.responsibility.departments) != mine), None
     )
     margin = best.evidence - rival.evidence if rival else 1.0
-    return best.match if margin >= min_margin else best.match * max(margin, 0.0) / min_margin
+    if min_margin <= 0 or margin >= min_margin:
+        return best.match
+    return best.match * max(margin, 0.0) / min_margin
 
 
 def choose_task(
@@ -93,7 +105,11 @@ def choose_task(
 
 def choose_span(corpus: CorpusView, query: Query, p: Provision) -> Span | None:
     """The span of `p` the question is about, when one stands out; None for the whole provision."""
-    spans = p.responsibility.spans
+    spans = list(p.responsibility.spans)
+    if spans and _has_words(p.text[spans[-1].end :]):
+        # The text after the last attribution is covered by none ("（责任部门：自然处）配合省自然资源厅
+        # 开展湿地保护修复…"): a span without departments, the answer when the question is about it.
+        spans.append(Span(spans[-1].end, len(p.text)))
     if len(spans) < 2 or len({(*s.departments, s.deadline or "") for s in spans}) < 2:
         return None
     terms = query_terms(query)
@@ -109,3 +125,8 @@ def choose_span(corpus: CorpusView, query: Query, p: Provision) -> Span | None:
     if scores[first] - scores[second] >= SPAN_MARGIN:
         return spans[first]
     return None
+
+
+def _has_words(text: str) -> bool:
+    """Whether a stretch of text says something (more than punctuation and a few characters)."""
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 8

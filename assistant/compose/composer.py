@@ -26,6 +26,24 @@ BODY_NAME_RE = re.compile(
 )
 
 
+# Metadata a question asks for by name: (what to call it, how it is asked, the Document field)
+ASKED_FIELDS = (
+    ("文号", re.compile(r"文号|发文字号|字号"), "doc_number"),
+    (
+        "印发日期",
+        re.compile(r"(印发|发布|成文|出台)(日期|时间)|哪一?天|什么时候(印发|发布|出台|发的)"),
+        "date",
+    ),
+    (
+        "发文机关",
+        re.compile(
+            r"发文(机关|单位)|(哪个|哪些|哪[两三几]个)(机关|单位|部门)(联合)?(发布|印发|发的)"
+        ),
+        "issuers",
+    ),
+)
+
+
 class Composer:
     """Deterministic answers; no generated text ever names a department or an article."""
 
@@ -93,7 +111,10 @@ class Composer:
                 quoted, text=f"{t.NO_ATTRIBUTION}\n{quoted.text}", departments=Departments()
             )
         closest = "；".join(f"{c.label} {c.title}：{c.quote}" for c in quoted.citations[:1])
-        return refuse(query, f"{t.NO_ATTRIBUTION_REFUSAL}{closest}")
+        # Who is responsible is not in the document: refused, showing (and citing) the closest text.
+        return replace(
+            refuse(query, f"{t.NO_ATTRIBUTION_REFUSAL}{closest}"), citations=quoted.citations[:1]
+        )
 
     def _department_tasks(self, query: Query) -> Answer:
         pool = self._restricted(query) or self.corpus.tasks(query.doc_ids)
@@ -193,11 +214,23 @@ class Composer:
                 head = next((q for p, q in found if p.key == first.key), sentences(first.text)[0])
                 citations.append(cite(first, head))
             citations.extend(cite(p, q) for p, q in found[:1] if front and p.key != front[0].key)
+        asked = [
+            (name, field) for name, pattern, field in ASKED_FIELDS if pattern.search(query.question)
+        ]
+        missing = [
+            name
+            for name, field in asked
+            if not any(getattr(self.corpus.document_by_id[d], field) for d in doc_ids[:3])
+        ]
+        if missing:
+            # "文号是多少？" of a document that prints none: say so, never another document's number
+            lines.insert(0, t.NO_METADATA.format(fields="、".join(missing)))
         return Answer(
             question=query.question,
             text="\n".join(lines),
             citations=tuple(citations),
             intent=query.intent.value,
+            refused=bool(asked) and len(missing) == len(asked),  # nothing asked for is known
         )
 
     # -- choosing provisions --------------------------------------------------------------------

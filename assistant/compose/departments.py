@@ -3,6 +3,7 @@ what a department does (per document, per role), tasks with no lead, tasks led j
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -20,9 +21,9 @@ from assistant.compose.render import (
 )
 from assistant.index.corpus import CorpusView
 from assistant.index.support import support
-from assistant.understand.intent import Query, Role
+from assistant.understand.intent import PLACES, Query, Role
 from assistant.understand.terms import query_terms
-from ingest.model import Provision, ProvisionKind, Span
+from ingest.model import Provision, ProvisionKind, Responsibility, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,56 @@ class _Held:
     @property
     def any(self) -> list[Provision]:
         return [*self.led, *self.joined, *self.listed]
+
+
+def _place_groups(names: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """A unit list of a joint document cut where a name starts with a place ("重庆市能源局、市经济信息委、
+    四川省能源局、经济和信息化厅" → 重庆: …, 四川: …)."""
+    groups: list[tuple[str, list[str]]] = []
+    for name in names:
+        place = next((pl for pl in PLACES if name.startswith(pl)), None)
+        if place is not None or not groups:
+            groups.append((place or "", [name]))
+        else:
+            groups[-1][1].append(name)
+    return groups
+
+
+def _of_place(question: str, roles: Span | Responsibility, length: int) -> Span | None:
+    """Of a joint document's attribution, the units of the one place the question asks about
+    ("四川方面是哪个厅牵头？"); None when it names no such place."""
+    lists = (roles.lead, roles.co, roles.responsible)
+    groups = [_place_groups(names) for names in lists]
+    places = {pl for g in groups for pl, _ in g if pl}
+    # the place asked as a side of the joint document ("四川方面", "重庆这边"), not as its name
+    asked = [pl for pl in places if re.search(f"{pl}[省市]?(方面|这边|那边|一方|一侧)", question)]
+    if len(places) < 2 or len(asked) != 1:
+        return None
+
+    def keep(g: list[tuple[str, list[str]]]) -> tuple[str, ...]:
+        return tuple(n for pl, names in g if pl == asked[0] for n in names)
+
+    lead, co, responsible = (keep(g) for g in groups)
+    start = roles.start if isinstance(roles, Span) else 0
+    end = roles.end if isinstance(roles, Span) else length
+    return Span(start, end, lead, co, responsible, roles.implementers, roles.deadline, roles.raw)
+
+
+_CONFIRMED_NAME = re.compile(
+    r"(?:是|算|是不是)([\u4e00-\u9fff]{2,16}?(?:部|委|局|厅|办|处|科|中心|支队|政府|公司|银行))"
+    r"(?:牵头|负责|配合|承担)"
+)
+
+
+def _named_to_confirm(question: str) -> str:
+    """The unit a yes/no question names when the registry does not know it ("是法规处负责的吗？")."""
+    m = _CONFIRMED_NAME.search(question)
+    return m.group(1) if m else ""
+
+
+def _deadlines(p: Provision) -> list[str]:
+    r = p.responsibility
+    return [d for d in (r.deadline, *(s.deadline for s in r.spans)) if d]
 
 
 class DepartmentAnswers:
@@ -72,12 +123,20 @@ class DepartmentAnswers:
         if not choice.candidates or choice.candidates[0].match < self.th.min_match:
             return None
         if choice.confidence < self.th.min_confidence:
+            close = [c.provision for c in choice.candidates[:3] if c.match >= self.th.min_match]
+            if query.asks_deadline and not any(_deadlines(p) for p in close):
+                # whichever of them is meant, the document gives no deadline
+                heads = "；".join(heading(self.corpus, p) for p in close)
+                return refuse(query, f"{t.NO_DEADLINE}{heads}")
             return self._abstain(query, choice)
         best = choice.best
         return self._assert(query, [best] if best else [], choice.confidence)
 
     def _assert(self, query: Query, chosen: list[Provision], confidence: float) -> Answer:
-        spans = [choose_span(self.corpus, query, p) for p in chosen]
+        spans = [
+            _of_place(query.question, s or p.responsibility, len(p.text)) or s
+            for p, s in ((p, choose_span(self.corpus, query, p)) for p in chosen)
+        ]
         if query.asks_deadline:
             deadlines = [
                 s.deadline if s else p.responsibility.deadline
@@ -92,6 +151,10 @@ class DepartmentAnswers:
             lines.append(f"**{heading(self.corpus, p)}**")
             if span is not None:
                 lines.append(f"> {span_quote(p, span)}")
+                if not span.departments:  # text after the provision's last attribution
+                    lines.append(f"- {t.UNATTRIBUTED_TEXT}")
+                    citations.append(cite(p, span_quote(p, span), span))
+                    continue
                 lines.extend(responsibility_lines(span, query.role))
                 citations.append(cite(p, span_quote(p, span), span))
                 continue
@@ -103,6 +166,9 @@ class DepartmentAnswers:
             citations.append(cite(p, attribution_sentence(p)))
         main: Span | Provision = spans[0] if spans and spans[0] is not None else chosen[0]
         roles = main if isinstance(main, Span) else main.responsibility
+        asked = query.departments[0] if query.departments else _named_to_confirm(query.question)
+        if query.confirms and asked:
+            lines.insert(0, self._verdict(query, asked, chosen[0].doc_id, roles))
         return Answer(
             question=query.question,
             text="\n".join(lines),
@@ -111,6 +177,24 @@ class DepartmentAnswers:
             intent=query.intent.value,
             confidence=confidence,
         )
+
+    def _verdict(self, query: Query, asked: str, doc_id: str, roles: Span | Responsibility) -> str:
+        """The answer to "是省科技厅牵头吗？": what the attribution prints for that department."""
+
+        role = {"lead": roles.lead, "co": roles.co, "responsible": roles.responsible}
+        printed = {
+            name: next((n for n in names if self.corpus.same_department(doc_id, asked, n)), "")
+            for name, names in role.items()
+        }
+        held = [name for name, found in printed.items() if found]
+        word = {"lead": "牵头单位", "co": "配合单位", "responsible": "责任单位"}
+        if not held:
+            return t.VERDICT_NOT_LISTED.format(department=asked)
+        asked = printed[held[0]]  # as the document prints it (供销社 → 省供销社)
+        wanted = {Role.LEAD: "lead", Role.CO: "co"}.get(query.role)
+        if wanted is None or wanted in held:
+            return t.VERDICT_YES.format(department=asked, role=word[held[0]])
+        return t.VERDICT_OTHER_ROLE.format(department=asked, asked=word[wanted], role=word[held[0]])
 
     def _abstain(self, query: Query, choice: Choice) -> Answer:
         terms = query_terms(query)

@@ -16,12 +16,18 @@ from assistant.index.corpus import CorpusView, sentences
 from assistant.index.retrieve import Hit
 from assistant.index.support import Support, support
 from assistant.understand.intent import Intent, Query
-from assistant.understand.terms import query_terms
+from assistant.understand.terms import query_terms, without_scope
 from ingest.model import Provision, ProvisionKind
 
+# An amount: a figure with its unit or measure word ("0.7千克/人", "8个行业", "15%"), not a year, a
+# date or an item number ("2025年", "7月底", "第3条").
 AMOUNT_IN_TEXT = re.compile(
-    r"[0-9０-９]+(\.[0-9]+)?\s*(%|％|万|亿|吨|元|千瓦|个百分点|倍)|百分之|[0-9]+\s*[:：比]\s*[0-9]+"
+    r"(?<![第0-9０-９.])[0-9０-９]+(\.[0-9]+)?\s*(%|％|‰|(?![年月日号条款项])[\u4e00-\u9fff])"
+    r"|百分之|[0-9]+\s*[:：比]\s*[0-9]+"
 )
+# The measure word a question asks the figure in ("多少家企业", "补贴多少钱"): the figure must be in it
+ASKED_UNIT = re.compile(r"多少(个|家|项|座|吨|元|钱|千瓦|平方米|公里|辆|台|人)")
+MONEY = "元"
 YEAR_IN_TEXT = re.compile(r"20[0-9]{2}\s*年")
 PART_WORDS = re.compile(r"部分|方面|板块|章|节|几块|几大")
 TASK_WORDS = re.compile(r"任务|条|项")
@@ -115,11 +121,22 @@ class GroundedAnswers:
     def outline(self, query: Query) -> Answer | None:
         """ "城乡建设低碳转型包括哪几条任务？" / "主要任务分成哪几个方面？" / "碳达峰十大行动是哪十个？" /
         "一共部署了哪几大工程？": every item of the enumerated structure the question names."""
-        siblings = counted_siblings(self.corpus, query.text, query.doc_ids)
-        parent = named_part(self.corpus, query.text, query.doc_ids) or introduced_part(
+        asked = without_scope(query)
+        siblings = counted_siblings(self.corpus, asked, query.doc_ids)
+        parent = named_part(self.corpus, asked, query.doc_ids) or introduced_part(
             self.corpus, query.question, query.doc_ids
         )
         if parent is None and not siblings:
+            if PART_WORDS.search(asked) and len(query.doc_ids) == 1:
+                # "这份实施意见从哪几个方面部署…？" / "分为哪几个部分？": the document's own parts
+                tops = [
+                    p
+                    for p in self.corpus.in_scope(query.doc_ids)
+                    if "." not in p.key and p.kind in (ProvisionKind.CHAPTER, ProvisionKind.SECTION)
+                ]
+                if len(tops) >= 2:
+                    title = self.corpus.doc_title(query.doc_ids[0])
+                    return self._enumerate(query, f"《{title}》共分 {len(tops)} 个部分：", tops)
             return None
         children = self.corpus.children(parent) if parent is not None else []
         if len(siblings) > len(children):
@@ -205,8 +222,17 @@ class GroundedAnswers:
 
 def _states_figure(query: Query, sentence: str) -> bool:
     """Whether a sentence gives the kind of figure asked for: a year when the question asks when,
-    else an amount or a rate."""
-    return bool((YEAR_IN_TEXT if query.asks_year else AMOUNT_IN_TEXT).search(sentence))
+    an amount in the measure word the question names ("多少家" → "15家", "多少钱" → "…元"), else
+    any amount or rate."""
+    if query.asks_year:
+        return bool(YEAR_IN_TEXT.search(sentence))
+    units = [MONEY if u == "钱" else u for u in ASKED_UNIT.findall(query.question)]
+    if units:
+        return any(
+            re.search(rf"[0-9０-９]+(\.[0-9]+)?\s*[万亿千百]?{re.escape(u)}", sentence)
+            for u in units
+        )
+    return bool(AMOUNT_IN_TEXT.search(sentence))
 
 
 def per_document(supports: Sequence[Support]) -> list[Support]:

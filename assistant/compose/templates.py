@@ -13,6 +13,11 @@ REFUSAL_ABOUT = (
     "我是政策问答助手，只依据已收录的政策文件回答问题，并注明条款和责任部门；"
     "关于助手本身的问题不在文件范围内。"
 )
+VERDICT_YES = "是。该条列{department}为{role}。"
+VERDICT_OTHER_ROLE = "不是{asked}：该条列{department}为{role}。"
+VERDICT_NOT_LISTED = "不是：该条的分工中没有列出{department}。"
+UNATTRIBUTED_TEXT = "这部分内容没有写明责任部门（该条的分工括注只针对写在它前面的内容）。"
+NO_METADATA = "文件中没有写明{fields}。已知的文件信息如下："
 NO_DEADLINE = "文件没有写明这项工作的完成期限。相关条款："
 NO_ATTRIBUTION = "文件没有为这项工作写明牵头或责任部门（没有分工括注）；原文相关内容如下："
 NO_ATTRIBUTION_REFUSAL = "文件没有写明这项工作由哪个部门负责。最接近的条款："

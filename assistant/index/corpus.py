@@ -132,11 +132,30 @@ class CorpusView:
         return blocks
 
     @cached_property
+    def full_names(self) -> dict[str, str]:
+        """Each document's issuers and title: what a short title abbreviates ("国务院碳达峰方案")."""
+        return {d.doc_id: "".join(d.issuers) + d.title for d in self.documents}
+
+    @cached_property
     def _all_text(self) -> str:
         return "\n".join(p.text for p in self.provisions)
 
+    @cached_property
+    def _quoted(self) -> dict[tuple[str, int], str]:
+        return {}
+
     def longest_quoted(self, question: str, min_chars: int = 4) -> str:
-        """The longest piece of the question (≥ min_chars) printed verbatim in some provision."""
+        """The longest piece of the question (≥ min_chars) printed verbatim in some provision
+        (remembered per question: several steps of one answer ask for it)."""
+        found = self._quoted.get((question, min_chars))
+        if found is None:
+            found = self._longest_quoted(question, min_chars)
+            if len(self._quoted) > 4096:
+                self._quoted.clear()
+            self._quoted[(question, min_chars)] = found
+        return found
+
+    def _longest_quoted(self, question: str, min_chars: int) -> str:
         q = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z+]", "|", question)
         for size in range(len(q), min_chars - 1, -1):
             for start in range(len(q) - size + 1):

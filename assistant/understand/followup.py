@@ -10,7 +10,9 @@ from typing import TypedDict
 
 from assistant.understand.intent import Intent, Query
 
-PRONOUN_RE = re.compile(r"它|该部门|这个部门|这个单位|该单位|他们|她|他|这家|那个部门|此部门")
+PRONOUN_RE = re.compile(
+    r"它|该部门|这个部门|这个单位|该单位|他们|她|(?<!其)他|这家|那个部门|此部门"
+)
 MAX_TURNS = 3  # earlier user turns a follow-up is resolved against
 GENERIC_RE = re.compile(r"^(各|市各|市有关|有关)|人民政府$")
 ALSO_RE = re.compile(r"还|另外|其他|其它|别的")
@@ -25,9 +27,13 @@ KEEP_INTENTS = (Intent.NO_LEAD, Intent.WHO_LEADS, Intent.COUNT, Intent.DEPARTMEN
 WHOLE_DOCUMENT_INTENTS = (Intent.NO_LEAD, Intent.COUNT, Intent.METADATA, Intent.ABOUT)
 THESE_RE = re.compile(r"这些|其中|以上|上述|里面|当中|这几|前面")
 ROLE_ONLY_RE = re.compile(
-    r"^(那|那么|那请问|请问|还有)?(它的?|其)?(配合|牵头|参与|协同|负责|责任)(的)?(部门|单位)?(呢|有哪些|是谁|是哪些|都有谁)?[？?。！!]?$"
+    r"^(那|那么|那请问|请问|还有)?(它的?|其)?(其他|其余|别的|另外的?)?(配合|牵头|参与|协同|负责|责任)(的)?"
+    r"(部门|单位)?(还)?(呢|有哪些|有谁|是谁|是哪些|都有谁|都有哪些)?[？?。！!]?$"
 )
 SHORT_FOLLOWUP_RE = re.compile(r"^(那|那么|还有|再|另外|又|呢)|呢[？?]?$")
+ANOTHER_SUBJECT_RE = re.compile(r"^(那|那么|还有|那如果是)[^？?，,。]{2,40}呢[？?]?$")
+# what is around the subject of "那X那条呢？"
+AROUND_SUBJECT_RE = re.compile(r"^(那如果是|那么|还有|那)|(那条|这条|那项|这项|那个|的)?呢[？?]?$")
 TOPIC_RE = re.compile(r"(和|与|跟|涉及|关于)(.{1,12}?)(有关|相关|的)")
 
 
@@ -188,6 +194,24 @@ def _merge(  # noqa: PLR0912 - one branch per kind of follow-up reads best
             return dataclasses.replace(
                 current, intent=intent, restrict_keys=keys, doc_ids=previous.doc_ids
             )
+    if (
+        ANOTHER_SUBJECT_RE.match(q)
+        and current.intent is Intent.RULE
+        and previous.intent is not Intent.RULE
+        and (len(q) > 8 or current.departments)
+    ):
+        # "那新能源汽车动力蓄电池回收利用试点呢？" / "那市住建局呢？": the earlier question, asked
+        # about another subject.
+        subject = AROUND_SUBJECT_RE.sub("", q) or q
+        return dataclasses.replace(
+            previous,
+            question=current.question,
+            text=current.text.replace(q, subject, 1),
+            departments=current.departments,
+            articles=current.articles,
+            restrict_keys=(),
+            exclude_keys=(),
+        )
     if SHORT_FOLLOWUP_RE.search(q) and len(q) <= 8 and not current.departments:
         # "那2030年呢？" — keep the earlier subject, add the new words.
         return dataclasses.replace(previous, question=current.question, text=previous.text + q)

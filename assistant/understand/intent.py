@@ -49,6 +49,7 @@ class Query:
     foreign_place: str | None = None  # a place named that no indexed document covers
     min_leads: int = 0  # "三个部门共同牵头": only tasks with at least/exactly this many leads
     follows: str = ""  # the earlier question a follow-up was read against ("" = standalone)
+    confirms: bool = False  # asks to confirm a body's role ("是气候处负责的吗？")
 
 
 INJECTION_RE = re.compile(
@@ -67,6 +68,7 @@ METADATA_RE = re.compile(
     r"|(文件|这份文件|该文件)的?(标题|全称|名称|题目)|标题是|叫什么(名字)?|由谁(印发|发布|制定)"
     r"|发给|主送|抄送|印发给|附件(是什么|叫什么|有哪些|名称)|哪一?类文件|什么名义|下发|印发机关|什么文件"
     r"|发送|发至|印发范围|依据.{0,10}文件|(哪份|什么|哪个).{0,6}文件.{0,4}(精神|制定)|制定依据"
+    r"|哪[两三几]个(机关|单位|部门)(联合)?(发布|印发|制定|出台|发的)"
 )
 NO_LEAD_RE = re.compile(
     r"((?<!有)没有|(?<!有)无|未|缺少?|不设)(明确|写|写明|列|列明|标明|设|指定|规定)?(的)?牵头"
@@ -76,12 +78,24 @@ STRUCT_NOUN = (
     r"|个(?![\u4e00-\u9fff]))"
 )
 COUNT_RE = re.compile(
-    rf"多少{STRUCT_NOUN}|(?<!哪)几{STRUCT_NOUN}|几个(?!部门)|数量|总共|一共|共有|共计"
+    rf"多少{STRUCT_NOUN}|(?<!哪)几{STRUCT_NOUN}|(?<!哪)几个(?!部门)|数量|总共|一共|共有|共计"
 )
 JOINT_LEAD_RE = re.compile(
-    r"(两|三|四|五|2|3|4|5)个部门(共同|联合|一起)?牵头|(共同|联合|一起)牵头|多个部门牵头"
+    r"(?<!哪)(两|三|四|五|2|3|4|5)个部门(共同|联合|一起)?牵头|(共同|联合|一起)牵头|多个部门牵头"
 )
-ROLE_IN_RE = re.compile(r"角色|是牵头还是配合|牵头还是配合|在(里面|其中|这条|该条)|是不是牵头")
+ROLE_IN_RE = re.compile(
+    r"角色|是牵头还是配合|牵头还是配合|在(里面|其中|这条|该条)|是不是牵头"
+    r"|(牵头|负责|配合|参与)的?吗|算不算|是不是.{0,12}(牵头|负责|责任单位|配合)"
+)
+CONFIRM_RE = re.compile(
+    r"是[^，。？?]{1,16}?(牵头|负责|配合|承担)的?吗|算不算[^，。？?]{0,6}(责任|牵头|配合)"
+    r"|是不是[^，。？?]{1,16}(牵头|负责|配合)"
+)
+# "哪个厅牵头" / "哪几个单位负责" / "哪两个部门": which bodies, never how many
+WHICH_BODY_RE = re.compile(
+    r"哪(个|些|家|[两三四五几]个)[\u4e00-\u9fff]{0,2}?(厅|局|委|办|处室|处|科室|部委|部门|单位|机构|机关)"
+    r"|(牵头|负责|责任|配合|参与)的(部门|单位|处室|机构)|是哪.{0,4}的(活|事|工作|任务)"
+)
 DEPT_TASK_RE = re.compile(
     r"(牵头|负责|参与|配合|承担|分管|涉及|主管|管)(了)?(哪些|什么|几|啥|多少)"
     r"|(的|有哪些)(任务|工作|职责|事项)|(任务|工作|职责)(有哪些|是什么)"
@@ -99,6 +113,7 @@ LIST_RE = re.compile(
     r"有哪些|包括哪些|包括什么|包含|哪几|列举|都有什么|都有啥|主要内容|要点|重点任务|哪些方面"
     r"|分别是|分别有|各是什么|都是什么"
 )
+PARTS_RE = re.compile(r"部分|方面|板块|几大|章节")
 FIGURE_RE = re.compile(
     rf"百分之|%|％|个百分点|多少(?!{STRUCT_NOUN})|多大|多高|多长|多重|多快"
     r"|具体(数值|比例|数字|金额|比率|标准)"
@@ -226,10 +241,13 @@ def understand(
         asks_deadline=bool(DEADLINE_RE.search(text)),
         foreign_place=_foreign_place(text, places_in_scope),
         min_leads=_min_leads(text),
+        confirms=bool(CONFIRM_RE.search(text)),
     )
 
 
-def classify(text: str, *, has_department: bool, has_article: bool = False) -> Intent:
+def classify(  # noqa: PLR0912 - one rule per intent, most specific first, reads best
+    text: str, *, has_department: bool, has_article: bool = False
+) -> Intent:
     """Rule-based intent; the order matters (most specific first)."""
     if INJECTION_RE.search(text):
         return Intent.INJECTION
@@ -241,16 +259,20 @@ def classify(text: str, *, has_department: bool, has_article: bool = False) -> I
         return Intent.NO_LEAD
     if DEADLINE_RE.search(text):
         return Intent.WHO_LEADS  # deadlines are part of the attribution table
-    if (has_department or has_article) and ROLE_IN_RE.search(text):
+    if ((has_department or has_article) and ROLE_IN_RE.search(text)) or CONFIRM_RE.search(text):
         return Intent.WHO_LEADS
     if has_department and (DEPT_TASK_RE.search(text) or COUNT_RE.search(text)):
         return Intent.COUNT if COUNT_RE.search(text) else Intent.DEPARTMENT_TASKS
+    if WHICH_BODY_RE.search(text):
+        return Intent.WHO_LEADS
     if COUNT_RE.search(text) and not FIGURE_RE.search(text):
         return Intent.COUNT
     if WHO_RE.search(text):
         return Intent.WHO_LEADS
     if LOCATE_RE.search(text):
         return Intent.LOCATE
+    if LIST_RE.search(text) and PARTS_RE.search(text):
+        return Intent.LIST  # "2022年工作计划分为哪几个部分？": the parts, whatever the year
     if TARGET_RE.search(text):
         return Intent.TARGET
     if LIST_RE.search(text):

@@ -11,7 +11,9 @@ from functools import lru_cache
 from assistant.index.corpus import CorpusView
 from assistant.understand.abbreviation import KIND_RE, named_by_short_title
 from assistant.understand.intent import PLACES
+from assistant.understand.synonyms import expand
 from assistant.understand.terms import content_tokens
+from ingest.model import Level
 
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号")
 GENERIC_TITLE_WORDS = frozenset({"实施", "意见", "方案", "通知", "关于", "工作", "计划", "行动"})
@@ -25,6 +27,73 @@ class Scope:
 
 def document_scope(question: str, corpus: CorpusView) -> Scope:
     """The documents the question names; an empty scope when it names none."""
+    scope = _named_documents(question, corpus)
+    doc_ids = _of_level(question, _of_asked_year(question, scope.doc_ids, corpus), corpus)
+    doc_ids = _printing_quoted(question, doc_ids, corpus)
+    if not doc_ids:
+        return scope
+    # The question's words that every named document's title holds named them too
+    # ("省生态环境厅2022年…工作计划"): they tell none of their provisions apart.
+    titles = [corpus.doc_title(d) for d in doc_ids]
+    asked = content_tokens(f"{question} {expand(question)}")  # "双碳" → 碳达峰 碳中和
+    in_titles = [t for t in asked if all(t in title for title in titles)]
+    return Scope(doc_ids, tuple(dict.fromkeys((*scope.words, *in_titles))))
+
+
+YEAR_RE = re.compile(r"(?<![0-9])(20\d{2}|\d{2})(?=\s*年)")
+
+
+NATIONAL_RE = re.compile(
+    r"国务院(?!国资委|各部|有关部门|办公厅)|中央(?!企业)|全国性|国家(?=级|层面)"
+    r"|国家(?!发展|发改|能源|统计|市场|税务|林|铁路|邮政|机关|金融|外汇|知识|标准|认证|乡村|医保|卫生"
+    r"|粮食|数据|药品|烟草|广播|新闻|国防|航天|海洋|气象|矿山|文物|体育|移民|开发)"
+    r"(?=[“”\"\u4e00-\u9fff]{0,12}?(?:方案|意见|计划|规划|文件|政策))"
+)
+QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{4,30})[”\"」]")
+
+
+def _of_level(question: str, doc_ids: tuple[str, ...], corpus: CorpusView) -> tuple[str, ...]:
+    """Of several documents, the national ones when the question says 国务院 / 国家… / 中央."""
+    if len(doc_ids) < 2 or not NATIONAL_RE.search(question):
+        return doc_ids
+    national = tuple(d for d in doc_ids if corpus.document_by_id[d].level is Level.NATIONAL)
+    return national or doc_ids
+
+
+def _printing_quoted(
+    question: str, doc_ids: tuple[str, ...], corpus: CorpusView
+) -> tuple[str, ...]:
+    """A phrase the question quotes (“强化责任落实”) is printed in the document it is about: when
+    none of the named documents prints it, the few documents that do."""
+    phrases = [p for p in QUOTED_RE.findall(question) if len(p) >= 4]
+    if not doc_ids or not phrases:
+        return doc_ids
+
+    def prints(d: str) -> bool:
+        return any(
+            all(ph in p.text or ph in p.title for ph in phrases[:1]) for p in corpus.in_scope([d])
+        )
+
+    if any(prints(d) for d in doc_ids):
+        return tuple(d for d in doc_ids if prints(d))
+    others = tuple(d.doc_id for d in corpus.documents if prints(d.doc_id))
+    return others if 0 < len(others) <= 3 else doc_ids
+
+
+def _of_asked_year(question: str, doc_ids: tuple[str, ...], corpus: CorpusView) -> tuple[str, ...]:
+    """Of several documents named alike, those whose title has the year the question names
+    ("生态环境厅2022年工作计划", "22年计划") when the others' titles give another year."""
+    if len(doc_ids) < 2:
+        return doc_ids
+    asked = {y if len(y) == 4 else f"20{y}" for y in YEAR_RE.findall(question)}
+    titled = {d: set(re.findall(r"20\d{2}", corpus.doc_title(d))) for d in doc_ids}
+    if not asked or not all(titled.values()):
+        return doc_ids
+    of_year = tuple(d for d in doc_ids if titled[d] & asked)
+    return of_year or doc_ids
+
+
+def _named_documents(question: str, corpus: CorpusView) -> Scope:
     if len(corpus.documents) < 2:
         return Scope()
     number = DOC_NUMBER_RE.search(question)
@@ -33,11 +102,19 @@ def document_scope(question: str, corpus: CorpusView) -> Scope:
         if named:
             return Scope(tuple(named), (number.group(0),))
     places = [p for p in (*PLACES, *LOCAL_PLACES) if p in question]
-    short = named_by_short_title(question, corpus.title_blocks)
+    short = named_by_short_title(question, corpus.full_names)
     if short is not None:
         # "江苏节能意见", "成渝联合行动方案": a short title names the document; a place narrows it.
         of_places = [d for d in short.doc_ids if any(p in corpus.scope_text(d) for p in places)]
-        return Scope(tuple(of_places or short.doc_ids), (short.piece, *places))
+        named = of_places or list(short.doc_ids)
+        if len(named) > 1:
+            # "国务院碳达峰方案": of the documents the short title fits, those whose title block
+            # shares the most other words with the question (the issuer, a year, a topic)
+            rest = [t for t in content_tokens(question) if t not in short.piece]
+            best, common = _best_titles(named, rest, corpus)
+            if best:
+                return Scope(tuple(best), (short.piece, *places, *common))
+        return Scope(tuple(named), (short.piece, *places))
     terms = [t for t in content_tokens(question) if not any(p in t for p in places)]
     chosen: list[str] = []
     words: list[str] = list(places)
@@ -47,9 +124,11 @@ def document_scope(question: str, corpus: CorpusView) -> Scope:
         chosen.extend(best or of_place)
         words.extend(common)
     if not places:
-        chosen, common = _best_titles(
-            [d.doc_id for d in corpus.documents], terms, corpus, strict=True
-        )
+        # A question that names a kind of document ("…方案的…") is about documents of that kind.
+        kinds = set(KIND_RE.findall(question))
+        pool = [d.doc_id for d in corpus.documents]
+        of_kind = [d for d in pool if kinds and any(k in corpus.doc_title(d) for k in kinds)]
+        chosen, common = _best_titles(of_kind or pool, terms, corpus, strict=True)
         words.extend(common)
     if places:
         # "苏州和江苏的实施意见…": once a place names the documents, so do the generic title words.

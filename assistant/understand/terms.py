@@ -67,3 +67,13 @@ def query_terms(query: Query) -> list[str]:
     ]
     # "广东和苏州的绿色金融任务分别由谁牵头？": the title words are also the subject.
     return asked or terms
+
+
+def without_scope(query: Query) -> str:
+    """The query's text less the words that named its documents ("青岛协同控制三年行动计划的实施保障有几条"
+    → "的实施保障有几条"): what is left names a part of them."""
+    text = query.text
+    for word in sorted(query.scope_words, key=len, reverse=True):
+        if len(word) >= 2:
+            text = text.replace(word, " ")
+    return text
