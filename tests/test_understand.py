@@ -135,3 +135,17 @@ def test_a_yes_no_question_about_a_role_asks_to_confirm() -> None:
     assert understand("垃圾分类是城管局负责的吗？", find_departments=_find).confirms
     assert understand("供销社算不算责任单位？", find_departments=_find).confirms
     assert not understand("垃圾分类由谁负责？", find_departments=_find).confirms
+
+
+def test_a_short_title_printed_as_written_beats_one_read_with_gaps() -> None:
+    from assistant.understand.abbreviation import named_by_short_title
+
+    titles = {
+        "joint": "甲乙两省碳达峰碳中和联合行动方案",
+        "finance": "丙省发展绿色金融支持碳达峰行动实施方案",
+        "plan": "丁省人民政府关于印发碳达峰行动方案的通知",
+    }
+    named = named_by_short_title("碳达峰行动方案里年度评估由谁组织？", titles)
+    assert named is not None and named.doc_ids == ("plan",)
+    both = named_by_short_title("联合行动方案里谁牵头？", titles)
+    assert both is not None and both.doc_ids == ("joint",)

@@ -23,7 +23,7 @@ from ingest.model import Provision, ProvisionKind, Span
 
 RANK_PENALTY = 0.01  # per retrieval rank: ties go to what retrieval ranked first
 SPAN_MARGIN = 0.15
-MIN_PHRASE = 5  # characters of the question printed verbatim in a title
+MIN_PHRASE = 4  # characters of the question printed verbatim in a title
 PHRASE_EVIDENCE = 0.5  # a span must lead the next one by this share of the question's weight
 
 
@@ -74,7 +74,9 @@ def rank_tasks(
         if p.responsibility.is_empty or p.kind is ProvisionKind.META:
             continue
         s = support(corpus, p, terms, 1).score
-        match = (s + title_overlap(corpus, p, terms)) / 2 - RANK_PENALTY * rank
+        # a question may describe a task's content without its title's words: the title can raise
+        # the match, never lower it below the support of the text
+        match = (s + max(title_overlap(corpus, p, terms), s)) / 2 - RANK_PENALTY * rank
         evidence = (s + asked_in_title(corpus, p, terms)) / 2
         if phrase and phrase in p.title and phrase not in corpus.doc_title(p.doc_id):
             evidence += PHRASE_EVIDENCE  # (a phrase of the document's own title names no task)

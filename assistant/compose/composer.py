@@ -142,7 +142,9 @@ class Composer:
         outline = self.grounded.outline(query)
         if outline is not None:
             return outline
-        if self._asks_about_annex(query):
+        if self._asks_about_annex(query) and any(
+            p.kind is ProvisionKind.ANNEX for p in self.corpus.tasks(query.doc_ids)
+        ):
             return self._annex_rows(query)
         if re.search(r"任务|条", query.text):
             return self._count_items(query)

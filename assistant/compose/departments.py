@@ -113,7 +113,13 @@ class DepartmentAnswers:
                 choose_task(self.corpus, query, [p for p in pool if p.doc_id == d], min_margin=0)
                 for d in query.doc_ids
             ]
-            chosen = [c for c in per_doc if c.best and c.candidates[0].match >= self.th.min_match]
+            chosen = [
+                c
+                for c in per_doc
+                if c.best
+                and c.candidates[0].match >= self.th.min_match
+                and c.confidence >= self.th.min_confidence  # a weak match in one document is none
+            ]
             if not chosen:
                 return None
             return self._assert(

@@ -65,9 +65,33 @@ def named_by_short_title(question: str, titles: Mapping[str, str]) -> Named | No
         return None
     top = max(score for score, _ in best.values())
     chosen = [d for d, (score, _) in best.items() if score == top]
+    # Of titles that fit alike, those that print more of the piece as it is written
+    # ("碳达峰行动方案" is printed in 2030年前碳达峰行动方案, not in …碳达峰碳中和联合行动方案)
+    gaps = {d: _gaps(best[d][1], folded[d]) for d in chosen}
+    fewest = min(gaps.values())
+    chosen = [d for d in chosen if gaps[d] == fewest]
     if len(chosen) > MAX_NAMED:
         return None
     return Named(tuple(chosen), max((best[d][1] for d in chosen), key=len))
+
+
+def _gaps(piece: str, title: str) -> int:
+    """How many times the piece, read as a subsequence of the title from its end, jumps over
+    characters the question did not say."""
+    folded = _cjk(piece)
+    j = len(title) - 1
+    gaps = 0
+    previous = -1
+    for ch in reversed(folded):
+        k = j
+        while k >= 0 and title[k] != ch:
+            k -= 1
+        if k < 0:
+            continue  # a particle the title does not print
+        if previous >= 0 and k != previous - 1:
+            gaps += 1
+        previous, j = k, k - 1
+    return gaps
 
 
 _WRAPPER = re.compile(r"^.*?关于印发|的通知$|^关于|^印发")

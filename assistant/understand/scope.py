@@ -103,6 +103,12 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
             return Scope(tuple(named), (number.group(0),))
     places = [p for p in (*PLACES, *LOCAL_PLACES) if p in question]
     short = named_by_short_title(question, corpus.full_names)
+    if (
+        short is not None
+        and places
+        and not any(p in corpus.scope_text(d) for d in short.doc_ids for p in places)
+    ):
+        short = None  # "按江西碳达峰方案，各设区市的碳达峰行动方案…": the place names the document
     if short is not None:
         # "江苏节能意见", "成渝联合行动方案": a short title names the document; a place narrows it.
         of_places = [d for d in short.doc_ids if any(p in corpus.scope_text(d) for p in places)]
@@ -147,7 +153,7 @@ def _best_titles(
         words = _block_words(corpus.title_blocks[doc_id])
         common = [t for t in terms if t in words]
         specific = [t for t in common if t not in GENERIC_TITLE_WORDS]
-        if specific and (not strict or len(common) >= 2):
+        if specific and (not strict or (len(common) >= 2 and len(specific) >= 2)):
             scores[doc_id] = (corpus.weight(specific), common)
     if not scores:
         return [], []
