@@ -44,6 +44,8 @@ JOINT = """关于印发沪苏两地港口绿色协同发展合作方案的通知
 一、协同任务
 1.共建岸电设施。推进集装箱码头岸电全覆盖。（上海市交通委、市发展改革委；江苏省交通运输厅、省发展改革委）
 2.统一排放标准。统一港作机械排放标准。（上海市生态环境局、市交通委；江苏省生态环境厅、省交通运输厅）
+二、工作目标
+到2025年，两地港口岸电使用率达到60%。到2027年，港作机械排放全部达标。
 """
 
 
@@ -159,3 +161,12 @@ def test_the_other_units_of_the_task_just_answered(qa: PolicyQA) -> None:
     a = ask(qa, "那其他责任单位还有哪些？", history)
     assert a.citations[0].key == "1.2"
     assert "省交通运输厅" in a.departments.responsible
+
+
+def test_targets_asked_without_a_subject(qa: PolicyQA) -> None:
+    """Nothing asked but the targets: the part the document titles as its targets, by year."""
+    a = ask(qa, "沪苏港口合作方案要做到什么程度？")
+    assert not a.refused and a.citations[0].key == "2"
+    assert a.text.index("2025年") < a.text.index("2027年")
+    b = ask(qa, "沪苏港口合作方案到2027年要做到什么程度？")
+    assert "全部达标" in b.text and "60%" not in b.text

@@ -29,6 +29,7 @@ AMOUNT_IN_TEXT = re.compile(
 ASKED_UNIT = re.compile(r"多少(个|家|项|座|吨|元|钱|千瓦|平方米|公里|辆|台|人)")
 MONEY = "元"
 YEAR_IN_TEXT = re.compile(r"20[0-9]{2}\s*年")
+TARGET_WORDS = frozenset({"目标", "主要目标", "程度", "做到", "达到", "要求"})
 PART_WORDS = re.compile(r"部分|方面|板块|章|节|几块|几大")
 TASK_WORDS = re.compile(r"任务|条|项")
 
@@ -53,6 +54,14 @@ class GroundedAnswers:
             outline = self.outline(query)
             if outline is not None:
                 return outline
+        specific = [t for t in terms if t not in TARGET_WORDS and not re.fullmatch(r"20\d\d", t)]
+        if query.intent is Intent.TARGET and not specific:
+            # "这份文件的主要目标是什么？" / "到2025年要做到什么程度？": nothing asked but the targets,
+            # so the parts the documents title as their targets
+            parts = [p for p in self.corpus.in_scope(query.doc_ids) if "目标" in p.title]
+            named = self._targets(query, [support(self.corpus, p, terms, 1) for p in parts[:3]])
+            if named is not None:
+                return named
         provisions = [h.provision for h in hits]
         if query.intent is Intent.LOCATE and terms:
             # "哪些文件提到了碳普惠？": every provision that says it, not only the retrieved ones.
