@@ -50,18 +50,9 @@ class GroundedAnswers:
         targets = [p for n in query.articles for p in self.corpus.by_article(n, query.doc_ids)]
         if targets:
             return self._quotes(query, [support(self.corpus, p, terms, 2) for p in targets])
-        if query.intent in (Intent.LIST, Intent.COUNT):
-            outline = self.outline(query)
-            if outline is not None:
-                return outline
-        specific = [t for t in terms if t not in TARGET_WORDS and not re.fullmatch(r"20\d\d", t)]
-        if query.intent is Intent.TARGET and not specific:
-            # "这份文件的主要目标是什么？" / "到2025年要做到什么程度？": nothing asked but the targets,
-            # so the parts the documents title as their targets
-            parts = [p for p in self.corpus.in_scope(query.doc_ids) if "目标" in p.title]
-            named = self._targets(query, [support(self.corpus, p, terms, 1) for p in parts[:3]])
-            if named is not None:
-                return named
+        structured = self._structure_asked(query, terms)
+        if structured is not None:
+            return structured
         provisions = [h.provision for h in hits]
         if query.intent is Intent.LOCATE and terms:
             # "哪些文件提到了碳普惠？": every provision that says it, not only the retrieved ones.
@@ -103,6 +94,18 @@ class GroundedAnswers:
         if len(query.doc_ids) > 1:
             return self._quotes(query, per_document(strong))
         return self._quotes(query, strong[:2])
+
+    def _structure_asked(self, query: Query, terms: Sequence[str]) -> Answer | None:
+        """A list or count of an enumerated structure, or the targets when nothing but the targets
+        is asked ("这份文件的主要目标是什么？" / "到2025年要做到什么程度？"): the parts the documents
+        title as their targets."""
+        if query.intent in (Intent.LIST, Intent.COUNT):
+            return self.outline(query)
+        specific = [t for t in terms if t not in TARGET_WORDS and not re.fullmatch(r"20\d\d", t)]
+        if query.intent is not Intent.TARGET or specific:
+            return None
+        parts = [p for p in self.corpus.in_scope(query.doc_ids) if "目标" in p.title]
+        return self._targets(query, [support(self.corpus, p, list(terms), 1) for p in parts[:3]])
 
     def _targets(self, query: Query, supports: Sequence[Support]) -> Answer | None:
         """Targets by year: the asked year's sentences, or every year's under its own heading."""
