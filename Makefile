@@ -14,7 +14,7 @@ EXTERNAL_DOCS := $(addprefix $(EXTERNAL)/,$(addsuffix .txt,guangdong-green-finan
 	national-14th-fyp-energy-saving-emission-reduction-plan jiangsu-eco-env-dept-dual-carbon-work-plan-2021 \
 	jiangsu-dual-carbon-implementation-opinions-2022))
 
-.PHONY: install install-test local-model run ask test lint eval eval-external eval-local bench clean
+.PHONY: install install-test local-model run ask test lint eval eval-external eval-library eval-local bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,15 @@ eval-external: install
 	POLICYQA_INDEX=.policyqa-external $(BIN)/policyqa eval --ingest corpus $(EXTERNAL_DOCS) \
 		--questions eval/questions/external.jsonl eval/questions/cross.jsonl --out eval/out-external
 
+# The whole library: the seed and all 45 documents of ../shared/corpus-external, every question bank,
+# asked as typed in the chat (unscoped) and with the question's document chosen (--scoped).
+eval-library: install
+	POLICYQA_INDEX=.policyqa-library $(BIN)/policyqa eval --ingest corpus $(wildcard $(EXTERNAL)/*.txt) \
+		--questions $(wildcard eval/questions/*.jsonl) --no-baselines --out eval/out-library
+	POLICYQA_INDEX=.policyqa-library $(BIN)/policyqa eval --scoped \
+		--questions $(wildcard eval/questions/*.jsonl) --no-baselines --out eval/out-library-scoped
+	$(BIN)/python -m eval.attributions --corpus $(EXTERNAL)
+
 # The seed bank with the bundled local LLM (needs `make local-model`; minutes on 2 cores).
 eval-local: local-model
 	$(BIN)/policyqa eval --backend local --no-baselines --out eval/out-local
@@ -69,4 +78,4 @@ bench: install
 	$(BIN)/python -m eval.bench_latency
 
 clean:
-	rm -rf .policyqa .policyqa-external eval/out eval/out-external eval/out-local
+	rm -rf .policyqa .policyqa-external .policyqa-library eval/out eval/out-external eval/out-local eval/out-library eval/out-library-scoped
