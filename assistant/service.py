@@ -23,7 +23,12 @@ from assistant.settings import Settings
 from assistant.understand.abbreviation import short_title
 from assistant.understand.followup import Turn, resolve
 from assistant.understand.intent import Intent, Query, understand
-from assistant.understand.scope import Scope, document_place, document_scope, is_naming_word
+from assistant.understand.scope import (
+    chosen_scope,
+    document_place,
+    document_scope,
+    is_naming_word,
+)
 from assistant.understand.terms import content_tokens
 from ingest.departments import DepartmentRegistry
 from ingest.errors import IngestError
@@ -251,7 +256,7 @@ class PolicyQA:
         doc_ids = (self.check_doc_id(doc_id),) if doc_id else ()
 
         def parse(text: str) -> Query:
-            scope = Scope(doc_ids) if doc_ids else document_scope(text, corpus)
+            scope = chosen_scope(text, doc_ids, corpus) if doc_ids else document_scope(text, corpus)
 
             def departments(question: str) -> list[str]:
                 # "江苏生态环境厅2021年工作计划里，环评处负责哪些事？": the issuer that names the

@@ -90,16 +90,22 @@ def score_all(
         p = qa.index.provision(doc_id, key)
         return () if p is None else (*p.responsibility.departments, *p.responsibility.implementers)
 
+    def registry_for(q: Question) -> Any:
+        # names compare as the question's document reads them ("财政厅" printed after 省发展改革委 is
+        # that province's 省财政厅); the library-wide registry cannot tell one province's from another's
+        known = q.doc_id is not None and q.doc_id in qa.corpus.document_by_id
+        return qa.corpus.registry_of(q.doc_id) if known and q.doc_id else registry
+
     return [
         score_answer(
             q,
             a,
-            canon=registry.canonical,
+            canon=registry_for(q).canonical,
             provision_text=provision_text,
             tokenize=tokenize,
             llm=backend != "composer",
             attribution=attribution,
-            find_departments=registry.find_mentions,
+            find_departments=registry_for(q).find_mentions,
         )
         for q, a in zip(questions, answers, strict=True)
     ]

@@ -170,3 +170,13 @@ def test_targets_asked_without_a_subject(qa: PolicyQA) -> None:
     assert a.text.index("2025年") < a.text.index("2027年")
     b = ask(qa, "沪苏港口合作方案到2027年要做到什么程度？")
     assert "全部达标" in b.text and "60%" not in b.text
+
+
+def test_a_chosen_document_still_reads_the_words_that_name_it(qa: PolicyQA) -> None:
+    """With the document chosen in the app, "江城2024年大气工作要点里…" still names it: its words are
+    not taken for the subject (as without the choice)."""
+    question = "江城生态环境局24年大气工作要点里，扬尘防控清单由哪个处室负责？"
+    chosen = qa.ask(question, doc_id="jiangcheng-air-plan-2024")
+    typed = ask(qa, question)
+    assert chosen.departments.responsible == typed.departments.responsible == ("监测处",)
+    assert chosen.citations[0].key == typed.citations[0].key == "1.1"

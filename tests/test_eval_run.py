@@ -25,7 +25,8 @@ class FakeQA:
         by_key = {(p.doc_id, p.key): p for p in (P1, P2)}
         self.index = SimpleNamespace(index_id="fake", provision=lambda d, k: by_key.get((d, k)))
         self.corpus = SimpleNamespace(
-            registry=SimpleNamespace(canonical=lambda n: n, find_mentions=lambda _text: [])
+            registry=SimpleNamespace(canonical=lambda n: n, find_mentions=lambda _text: []),
+            document_by_id={},
         )
         self.asked: list[tuple[str, Any]] = []
         self.scopes: list[str | None] = []

@@ -32,12 +32,25 @@ def document_scope(question: str, corpus: CorpusView) -> Scope:
     doc_ids = _printing_quoted(question, doc_ids, corpus)
     if not doc_ids:
         return scope
-    # The question's words that every named document's title holds named them too
-    # ("省生态环境厅2022年…工作计划"): they tell none of their provisions apart.
+    return Scope(
+        doc_ids, tuple(dict.fromkeys((*scope.words, *title_words(question, doc_ids, corpus))))
+    )
+
+
+def chosen_scope(question: str, doc_ids: tuple[str, ...], corpus: CorpusView) -> Scope:
+    """The scope of a question asked with its documents chosen (the app's document list, `--doc`):
+    those documents, and the question's words that name them anyway ("江苏生态环境厅22年计划里…")."""
+    named = document_scope(question, corpus)
+    words = named.words if set(named.doc_ids) & set(doc_ids) else ()
+    return Scope(doc_ids, tuple(dict.fromkeys((*words, *title_words(question, doc_ids, corpus)))))
+
+
+def title_words(question: str, doc_ids: Sequence[str], corpus: CorpusView) -> list[str]:
+    """The question's words that every named document's title holds: they named the documents
+    ("省生态环境厅2022年…工作计划") and tell none of their provisions apart."""
     titles = [corpus.doc_title(d) for d in doc_ids]
     asked = content_tokens(f"{question} {expand(question)}")  # "双碳" → 碳达峰 碳中和
-    in_titles = [t for t in asked if all(t in title for title in titles)]
-    return Scope(doc_ids, tuple(dict.fromkeys((*scope.words, *in_titles))))
+    return [t for t in asked if all(t in title for title in titles)]
 
 
 YEAR_RE = re.compile(r"(?<![0-9])(20\d{2}|\d{2})(?=\s*年)")
