@@ -28,10 +28,10 @@ PLAN_2023 = """江城市生态环境局2023年大气污染防
 
 PLAN_2024 = """江城市生态环境局2024年大气污染防
 治工作要点
-为贯彻落实《江城市空气质量持续改善行动计划》（江政发〔2023〕9号），制定本要点。
+为贯彻落实《江城市空气质量持续改善行动计划》（江政发〔2023〕9号）和《江城市扬尘污染防治办法》，制定本要点。
 一、治理扬尘污染
 （一）开展工地扬尘治理。督促建筑工地落实扬尘防控清单。（责任部门：监测处，完成期限：5月底）配合市住建局开展工地扬尘夜间巡查，组织第三方机构每月抽查扬尘在线监测数据的真实性。
-（二）推进道路保洁。组织20家重点企业开展道路积尘负荷检测，主干道机扫率达到95%。（责任部门：大气处，完成期限：8月底）
+（二）推进道路保洁。组织20家重点企业开展道路积尘负荷检测，主干道机扫率达到95%，建立“1+3+N”道路保洁考核体系。（责任部门：大气处，完成期限：8月底）
 二、强化执法监管
 （三）开展秸秆焚烧巡查。组织秸秆禁烧无人机巡查。（责任部门：执法支队、大气处，完成期限：11月底）
 三、加强能力建设
@@ -180,3 +180,27 @@ def test_a_chosen_document_still_reads_the_words_that_name_it(qa: PolicyQA) -> N
     typed = ask(qa, question)
     assert chosen.departments.responsible == typed.departments.responsible == ("监测处",)
     assert chosen.citations[0].key == typed.citations[0].key == "1.1"
+
+
+def test_parts_locations_quotes_and_sources_asked_in_other_words(qa: PolicyQA) -> None:
+    """Found on seed-holdout3 (the seed, new phrasings); tried here on a document written for it."""
+    where = ask(qa, "江城2024年大气工作要点里，讲秸秆禁烧的是第几条？")
+    assert where.intent == "locate" and where.citations[0].key == "2.3"
+    parts = ask(qa, "江城2024年大气工作要点，治理扬尘污染那部分分成了哪几大块？给我列一下")
+    assert [c.key for c in parts.citations] == ["1.1", "1.2"]
+    quoted = ask(qa, "江城2024年大气工作要点里常说的“1+3+N”指的是什么？")
+    assert not quoted.refused and quoted.citations[0].key == "1.2" and "1+3+N" in quoted.text
+    basis = ask(qa, "江城2024年大气工作要点是照着哪两个上级文件制定的？")
+    assert basis.intent == "metadata" and "江城市扬尘污染防治办法" in basis.text
+
+
+def test_follow_ups_that_point_back_in_other_words(qa: PolicyQA) -> None:
+    history: list[Turn] = [
+        {"role": "user", "content": "沪苏港口合作方案里，统一排放标准谁牵头？"},
+        {"role": "assistant", "content": "第2条 统一排放标准：上海市生态环境局、江苏省生态环境厅牵头。"},
+    ]
+    others = ask(qa, "还有哪些部门要跟着一起配合？", history)
+    assert others.citations[0].key == "1.2" and "江苏省生态环境厅" in others.text
+    this_part = ask(qa, "那这一块是哪个部门牵头的？", history)
+    assert this_part.citations[0].key == "1.2"
+    assert this_part.departments.lead == ("上海市生态环境局", "江苏省生态环境厅")

@@ -152,8 +152,10 @@ class Composer:
 
     def _annex_category(self, query: Query) -> str | None:
         """The annex category the question names ("关键环节专项保障方案"), as its key part."""
+        asked = query.text.replace("的", "")  # "关键环节的专项保障方案"
         for p in self.corpus.tasks(query.doc_ids):
-            if p.kind is ProvisionKind.ANNEX and p.path_titles and p.path_titles[-1] in query.text:
+            named = p.path_titles[-1].replace("的", "") if p.path_titles else ""
+            if p.kind is ProvisionKind.ANNEX and named and named in asked:
                 return p.key.split(".")[1]
         return None
 

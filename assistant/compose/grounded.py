@@ -30,7 +30,9 @@ ASKED_UNIT = re.compile(r"多少(个|家|项|座|吨|元|钱|千瓦|平方米|�
 MONEY = "元"
 YEAR_IN_TEXT = re.compile(r"20[0-9]{2}\s*年")
 TARGET_WORDS = frozenset({"目标", "主要目标", "程度", "做到", "达到", "要求"})
-PART_WORDS = re.compile(r"部分|方面|板块|章|节|几块|几大")
+QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{3,30})[”\"」]")
+# asks for parts ("分为哪几个部分", "哪几大块"), not names one ("第二部分…有多少条任务")
+PART_WORDS = re.compile(r"(?:哪|几)[\u4e00-\u9fff]{0,3}?(?:部分|方面|板块|块|章|节)|几大")
 TASK_WORDS = re.compile(r"任务|条|项")
 
 
@@ -42,6 +44,9 @@ class GroundedAnswers:
 
     def answer(self, query: Query, hits: Sequence[Hit], pool: Sequence[Provision] = ()) -> Answer:
         terms = query_terms(query)
+        quoted = QUOTED_RE.findall(
+            query.question
+        )  # “1+1+6+12”: printed as quoted, whatever its words
         if pool:
             supports = [support(self.corpus, p, terms, self.max_quotes) for p in pool]
             if len(pool) == 1:
@@ -60,7 +65,7 @@ class GroundedAnswers:
                 p for p in self.corpus.in_scope(query.doc_ids) if all(x in p.text for x in terms)
             ]
         candidates = [
-            support(self.corpus, p, terms, self.max_quotes)
+            _quoting(support(self.corpus, p, terms, self.max_quotes), quoted, self.min_support)
             for p in dict.fromkeys(provisions)
             if p.kind is not ProvisionKind.META
         ]
@@ -245,6 +250,16 @@ def _states_figure(query: Query, sentence: str) -> bool:
             for u in units
         )
     return bool(AMOUNT_IN_TEXT.search(sentence))
+
+
+def _quoting(s: Support, quoted: Sequence[str], floor: float) -> Support:
+    """A provision that prints a phrase the question quotes supports it at least enough to be
+    quoted, with the sentences that print it first."""
+    printing = [x for x in sentences(s.provision.text) if any(q in x for q in quoted)]
+    if not printing:
+        return s
+    rest = tuple(x for x in s.sentences if x not in printing)
+    return Support(s.provision, max(s.score, floor), (*printing[:2], *rest)[:3])
 
 
 def per_document(supports: Sequence[Support]) -> list[Support]:

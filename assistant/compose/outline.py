@@ -41,8 +41,8 @@ def named_part(corpus: CorpusView, question: str, doc_ids: Sequence[str]) -> Pro
         score = asked + 0.1 * share
         # Words like 主要/任务 alone name no part ("一共有多少条任务？"), unless the title is mostly them.
         generic = all(x in TITLE_WORDS for x in common)
-        # ("实施路径和主要任务" is named by "主要任务", "重点任务" is not by "任务" alone)
-        enough = (share >= 0.5 and len(common) >= 2) if generic else share >= 0.2
+        # ("实施路径和主要任务" is named by the phrase "主要任务", "重点任务" is not by "任务" alone)
+        enough = (len(common) >= 2 and "".join(common) in p.title) if generic else share >= 0.2
         if asked >= 0.6 and enough and (best is None or score > best[0]):
             best = (score, p)
     return best[1] if best else None

@@ -9,7 +9,7 @@ from assistant.understand.intent import Query
 from assistant.understand.synonyms import colloquial_words
 from ingest.segment import tokenize
 
-COUNTED = re.compile(r"^[一二三四五六七八九十两几\d]+[条项个点类种大]$")
+COUNTED = re.compile(r"^[一二三四五六七八九十两几\d]*[条项个点类种大块]{1,2}$|^大块$")
 
 # Words that say what kind of question it is, not what it is about.
 QUESTION_WORDS = frozenset(
@@ -23,7 +23,8 @@ QUESTION_WORDS = frozenset(
     "部分 一部 一部分 分成 分为 包括 包含 那一 板块 几大 下面 里面 其中 讲什么 是什么 哪几个 几个部分 "
     "时间 节点 时间节点 哪一年 哪年 分别 各是 这两个 两个 角色 优待 照顾 有没有 会不会 被 "
     "这条 该条 这一条 此条 本条 这项 这一项 这个 那个 这些 那些 上一条 下一条 归谁 归 "
-    "这块 这事 这件事 涉及 部署 那条 那项 抓 管 活 活儿 这份 本文件 该文件 摊到 摊 那边 这边".split()
+    "这块 这事 这件事 涉及 部署 那条 那项 抓 管 活 活儿 这份 本文件 该文件 摊到 摊 那边 这边 "
+    "跟着 一起 一块 这一块 还要 还有 东西 指 常说 给我 我列 列一下".split()
 )
 ASKING_RE = re.compile(
     r"由谁|是谁|归谁|谁来|谁|由哪个|由哪些|哪个|哪些|哪家|什么|怎么|如何|是否|能否|能不能|可不可以|多少"
