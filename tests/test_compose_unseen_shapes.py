@@ -197,7 +197,10 @@ def test_parts_locations_quotes_and_sources_asked_in_other_words(qa: PolicyQA) -
 def test_follow_ups_that_point_back_in_other_words(qa: PolicyQA) -> None:
     history: list[Turn] = [
         {"role": "user", "content": "沪苏港口合作方案里，统一排放标准谁牵头？"},
-        {"role": "assistant", "content": "第2条 统一排放标准：上海市生态环境局、江苏省生态环境厅牵头。"},
+        {
+            "role": "assistant",
+            "content": "第2条 统一排放标准：上海市生态环境局、江苏省生态环境厅牵头。",
+        },
     ]
     others = ask(qa, "还有哪些部门要跟着一起配合？", history)
     assert others.citations[0].key == "1.2" and "江苏省生态环境厅" in others.text
