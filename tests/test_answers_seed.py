@@ -186,3 +186,12 @@ def test_colloquial_questions_find_the_provision(qa: PolicyQA, question: str, ke
 
 def test_refuses_what_only_sounds_related(qa: PolicyQA) -> None:
     assert qa.ask("火星移民有哪些补贴政策？").refused
+
+
+def test_an_annex_category_named_with_particles(qa: PolicyQA) -> None:
+    """ "重点领域的专项实施方案" names the annex category 重点领域专项实施方案 (the fix was found on
+    "关键环节的专项保障方案")."""
+    a = qa.ask("附件中重点领域的专项实施方案一共有几个？")
+    keys = [c.key for c in a.citations]
+    assert keys and all(k.startswith("annex.2.") for k in keys), keys
+    assert f"共 {len(keys)} 项" in a.text
