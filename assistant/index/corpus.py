@@ -253,6 +253,12 @@ class CorpusView:
         phrase = question[start : start + len(place) + 2] if start >= 0 else ""
         return len(phrase) > len(place) and any(phrase in p.text for p in self.provisions)
 
+    @cached_property
+    def top_idf(self) -> float:
+        """The weight of a word no provision holds (computed once: the vocabulary of a large
+        library has hundreds of thousands of words, and every candidate is weighed)."""
+        return max(self.idf.values(), default=1.0)
+
     def weight(self, tokens: Iterable[str]) -> float:
-        top = max(self.idf.values(), default=1.0)
+        top = self.top_idf
         return sum(self.idf.get(t, top) for t in tokens)
