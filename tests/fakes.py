@@ -12,7 +12,11 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import Field
 
+from assistant.index.embeddings import KeywordEmbeddings
+from assistant.index.store import Index
 from assistant.llm.chain import ChatModelFactory
+from assistant.service import PolicyQA
+from assistant.settings import Settings
 
 
 class ScriptedChatModel(GenericFakeChatModel):
@@ -60,3 +64,18 @@ class ScriptedChatModel(GenericFakeChatModel):
             if run_manager:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
+
+
+def keyword_library(
+    tmp_path_factory: Any, documents: dict[str, str], vocabulary: list[str]
+) -> PolicyQA:
+    """A PolicyQA over small documents written for a test (`doc_id` → text), embedded with
+    `KeywordEmbeddings` so that ingest and questions stay fast."""
+    folder = tmp_path_factory.mktemp("docs")
+    for doc_id, text in documents.items():
+        (folder / f"{doc_id}.txt").write_text(text, "utf-8")
+    settings = Settings(index=tmp_path_factory.mktemp("idx"), corpus=folder)
+    qa = PolicyQA(settings, index=Index(settings, embeddings=KeywordEmbeddings(vocabulary)))
+    report = qa.ingest([folder])
+    assert not report.failed, report.failed
+    return qa

@@ -8,11 +8,9 @@ import pytest
 
 from assistant.answer import Answer
 from assistant.compose import templates
-from assistant.index.embeddings import KeywordEmbeddings
-from assistant.index.store import Index
 from assistant.service import PolicyQA
-from assistant.settings import Settings
 from assistant.understand.followup import Turn
+from tests.fakes import keyword_library
 
 CITY = """关于印发临江市绿色交通行动方案的通知
 临政发〔2024〕3号
@@ -37,15 +35,9 @@ PROVINCE = """关于做好节能降碳工作的实施意见
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory: pytest.TempPathFactory) -> PolicyQA:
-    folder = tmp_path_factory.mktemp("docs")
-    (folder / "linjiang-green-transport-plan.txt").write_text(CITY, "utf-8")
-    (folder / "province-energy-saving-opinions.txt").write_text(PROVINCE, "utf-8")
-    settings = Settings(index=tmp_path_factory.mktemp("idx"), corpus=folder)
+    documents = {"linjiang-green-transport-plan": CITY, "province-energy-saving-opinions": PROVINCE}
     vocab = ["公交", "出租车", "充电", "柴油", "两高", "园区", "节能诊断", "能效标杆", "新能源"]
-    qa = PolicyQA(settings, index=Index(settings, embeddings=KeywordEmbeddings(vocab)))
-    report = qa.ingest([folder])
-    assert not report.failed
-    return qa
+    return keyword_library(tmp_path_factory, documents, vocab)
 
 
 def ask(qa: PolicyQA, question: str, history: list[Turn] | None = None) -> Answer:

@@ -10,11 +10,9 @@ import pytest
 
 from assistant.answer import Answer
 from assistant.compose import templates
-from assistant.index.embeddings import KeywordEmbeddings
-from assistant.index.store import Index
 from assistant.service import PolicyQA
-from assistant.settings import Settings
 from assistant.understand.followup import Turn
+from tests.fakes import keyword_library
 
 PLAN_2023 = """江城市生态环境局2023年大气污染防
 治工作要点
@@ -51,20 +49,28 @@ JOINT = """关于印发沪苏两地港口绿色协同发展合作方案的通知
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory: pytest.TempPathFactory) -> PolicyQA:
-    folder = tmp_path_factory.mktemp("docs")
-    (folder / "jiangcheng-air-plan-2023.txt").write_text(PLAN_2023, "utf-8")
-    (folder / "jiangcheng-air-plan-2024.txt").write_text(PLAN_2024, "utf-8")
-    (folder / "hu-su-port-cooperation-plan.txt").write_text(JOINT, "utf-8")
-    settings = Settings(index=tmp_path_factory.mktemp("idx"), corpus=folder)
+    documents = {
+        "jiangcheng-air-plan-2023": PLAN_2023,
+        "jiangcheng-air-plan-2024": PLAN_2024,
+        "hu-su-port-cooperation-plan": JOINT,
+    }
     vocab = ["扬尘", "保洁", "机扫", "秸秆", "岸电", "排放标准", "培训", "巡查"]
-    qa = PolicyQA(settings, index=Index(settings, embeddings=KeywordEmbeddings(vocab)))
-    report = qa.ingest([folder])
-    assert not report.failed
-    return qa
+    return keyword_library(tmp_path_factory, documents, vocab)
 
 
 def ask(qa: PolicyQA, question: str, history: list[Turn] | None = None) -> Answer:
     return qa.ask(question, history=history or [])
+
+
+def after(question: str, reply: str) -> list[Turn]:
+    """A conversation of one question and the assistant's reply."""
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": reply}]
+
+
+WHO_LEADS_STANDARDS = after(
+    "沪苏港口合作方案里，统一排放标准谁牵头？",
+    "第2条 统一排放标准：上海市生态环境局、江苏省生态环境厅牵头。",
+)
 
 
 def test_a_title_wrapped_over_two_lines_keeps_its_year(qa: PolicyQA) -> None:
@@ -110,13 +116,10 @@ def test_one_side_of_a_joint_plan(qa: PolicyQA) -> None:
 
 
 def test_that_x_follow_up_keeps_the_question(qa: PolicyQA) -> None:
-    history: list[Turn] = [
-        {"role": "user", "content": "沪苏港口合作方案里，共建岸电设施谁牵头？"},
-        {
-            "role": "assistant",
-            "content": "第1条 共建岸电设施：上海市交通委、江苏省交通运输厅牵头。",
-        },
-    ]
+    history = after(
+        "沪苏港口合作方案里，共建岸电设施谁牵头？",
+        "第1条 共建岸电设施：上海市交通委、江苏省交通运输厅牵头。",
+    )
     a = ask(qa, "那统一港作机械排放标准呢？", history)
     assert a.citations[0].key == "1.2"
     assert a.departments.lead == ("上海市生态环境局", "江苏省生态环境厅")
@@ -151,13 +154,7 @@ def test_a_deadline_no_candidate_gives_is_refused(qa: PolicyQA) -> None:
 
 def test_the_other_units_of_the_task_just_answered(qa: PolicyQA) -> None:
     """ "其他" is no pronoun for a department: the follow-up asks for the rest of the same list."""
-    history: list[Turn] = [
-        {"role": "user", "content": "沪苏港口合作方案里，统一排放标准谁牵头？"},
-        {
-            "role": "assistant",
-            "content": "第2条 统一排放标准：上海市生态环境局、江苏省生态环境厅牵头。",
-        },
-    ]
+    history = WHO_LEADS_STANDARDS
     a = ask(qa, "那其他责任单位还有哪些？", history)
     assert a.citations[0].key == "1.2"
     assert "省交通运输厅" in a.departments.responsible
@@ -195,13 +192,7 @@ def test_parts_locations_quotes_and_sources_asked_in_other_words(qa: PolicyQA) -
 
 
 def test_follow_ups_that_point_back_in_other_words(qa: PolicyQA) -> None:
-    history: list[Turn] = [
-        {"role": "user", "content": "沪苏港口合作方案里，统一排放标准谁牵头？"},
-        {
-            "role": "assistant",
-            "content": "第2条 统一排放标准：上海市生态环境局、江苏省生态环境厅牵头。",
-        },
-    ]
+    history = WHO_LEADS_STANDARDS
     others = ask(qa, "还有哪些部门要跟着一起配合？", history)
     assert others.citations[0].key == "1.2" and "江苏省生态环境厅" in others.text
     this_part = ask(qa, "那这一块是哪个部门牵头的？", history)
