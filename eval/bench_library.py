@@ -24,7 +24,7 @@ from typing import Any
 from assistant.index.store import Index
 from assistant.service import PolicyQA
 from assistant.settings import Settings
-from eval.bench_latency import _uncached
+from eval.bench_latency import uncached_embeddings
 from eval.metrics import percentile
 from eval.questions import load_questions
 
@@ -35,7 +35,9 @@ SEED_DOC = "suzhou-dual-carbon-opinions-2022"
 
 def open_library(folder: Path, paths: list[Path]) -> PolicyQA:
     settings = Settings.model_validate({"index": str(folder), "corpus": str(REPO / "corpus")})
-    qa = PolicyQA(settings, index=Index(settings, embeddings=_uncached(settings.embedding)))
+    qa = PolicyQA(
+        settings, index=Index(settings, embeddings=uncached_embeddings(settings.embedding))
+    )
     report = qa.ingest(paths)
     if report.failed:
         sys.exit(f"无法导入：{report.failed}")

@@ -135,6 +135,8 @@ def test_a_yes_no_question_about_a_role_asks_to_confirm() -> None:
     assert understand("垃圾分类是城管局负责的吗？", find_departments=_find).confirms
     assert understand("供销社算不算责任单位？", find_departments=_find).confirms
     assert not understand("垃圾分类由谁负责？", find_departments=_find).confirms
+    unknown = understand("垃圾分类是环卫处负责的吗？", find_departments=_find)
+    assert unknown.confirms and unknown.confirmed_unit == "环卫处"
 
 
 def test_a_short_title_printed_as_written_beats_one_read_with_gaps() -> None:

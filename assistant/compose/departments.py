@@ -80,18 +80,6 @@ def _of_place(question: str, roles: Span | Responsibility, length: int) -> Span 
     return Span(start, end, lead, co, responsible, roles.implementers, roles.deadline, roles.raw)
 
 
-_CONFIRMED_NAME = re.compile(
-    r"(?:是|算|是不是)([\u4e00-\u9fff]{2,16}?(?:部|委|局|厅|办|处|科|中心|支队|政府|公司|银行))"
-    r"(?:牵头|负责|配合|承担)"
-)
-
-
-def _named_to_confirm(question: str) -> str:
-    """The unit a yes/no question names when the registry does not know it ("是法规处负责的吗？")."""
-    m = _CONFIRMED_NAME.search(question)
-    return m.group(1) if m else ""
-
-
 def _deadlines(p: Provision) -> list[str]:
     r = p.responsibility
     return [d for d in (r.deadline, *(s.deadline for s in r.spans)) if d]
@@ -172,7 +160,7 @@ class DepartmentAnswers:
             citations.append(cite(p, attribution_sentence(p)))
         main: Span | Provision = spans[0] if spans and spans[0] is not None else chosen[0]
         roles = main if isinstance(main, Span) else main.responsibility
-        asked = query.departments[0] if query.departments else _named_to_confirm(query.question)
+        asked = query.departments[0] if query.departments else query.confirmed_unit
         if query.confirms and asked:
             lines.insert(0, self._verdict(query, asked, chosen[0].doc_id, roles))
         return Answer(

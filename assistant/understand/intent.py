@@ -50,6 +50,7 @@ class Query:
     min_leads: int = 0  # "三个部门共同牵头": only tasks with at least/exactly this many leads
     follows: str = ""  # the earlier question a follow-up was read against ("" = standalone)
     confirms: bool = False  # asks to confirm a body's role ("是气候处负责的吗？")
+    confirmed_unit: str = ""  # the body it names, as written, when the registry does not know it
 
 
 INJECTION_RE = re.compile(
@@ -90,6 +91,10 @@ ROLE_IN_RE = re.compile(
 CONFIRM_RE = re.compile(
     r"是[^，。？?]{1,16}?(牵头|负责|配合|承担)的?吗|算不算[^，。？?]{0,6}(责任|牵头|配合)"
     r"|是不是[^，。？?]{1,16}(牵头|负责|配合)"
+)
+CONFIRMED_UNIT_RE = re.compile(
+    r"(?:是|算|是不是)([\u4e00-\u9fff]{2,16}?(?:部|委|局|厅|办|处|科|中心|支队|政府|公司|银行))"
+    r"(?:牵头|负责|配合|承担)"
 )
 # "哪个厅牵头" / "哪几个单位负责" / "哪两个部门": which bodies, never how many
 WHICH_BODY_RE = re.compile(
@@ -245,6 +250,7 @@ def understand(
         foreign_place=_foreign_place(text, places_in_scope),
         min_leads=_min_leads(text),
         confirms=bool(CONFIRM_RE.search(text)),
+        confirmed_unit=m.group(1) if (m := CONFIRMED_UNIT_RE.search(text)) else "",
     )
 
 

@@ -81,14 +81,14 @@ def _printing_quoted(
     phrases = [p for p in QUOTED_RE.findall(question) if len(p) >= 4]
     if not doc_ids or not phrases:
         return doc_ids
+    phrase = phrases[0]
 
     def prints(d: str) -> bool:
-        return any(
-            all(ph in p.text or ph in p.title for ph in phrases[:1]) for p in corpus.in_scope([d])
-        )
+        return any(phrase in p.text or phrase in p.title for p in corpus.in_scope([d]))
 
-    if any(prints(d) for d in doc_ids):
-        return tuple(d for d in doc_ids if prints(d))
+    printing = tuple(d for d in doc_ids if prints(d))
+    if printing:
+        return printing
     others = tuple(d.doc_id for d in corpus.documents if prints(d.doc_id))
     return others if 0 < len(others) <= 3 else doc_ids
 
