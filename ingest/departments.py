@@ -158,7 +158,7 @@ class DepartmentRegistry:
         return list(dict.fromkeys(found))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=4096)  # one pattern per document registry: a library of 1,000 documents
 def _mention_pattern(aliases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(a) for a in aliases if len(a) >= 2) or r"(?!x)x")
 

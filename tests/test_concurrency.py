@@ -4,9 +4,10 @@ deleted, and the feedback store. Real components; threads as gradio's workers ar
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -148,3 +149,37 @@ def test_feedback_from_many_threads_is_all_kept(tmp_path: Path, qa: PolicyQA) ->
 
     in_threads(rate, 200, workers=16)
     assert len(stores[0].rows()) == 200
+
+
+def test_a_reader_during_a_commit_does_not_take_it_for_another_process(
+    qa: PolicyQA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A question read just as this process's ingest has committed must not take the new
+    generation for another process's and re-open the vector store (that closes the client the
+    writer is still using)."""
+    index = qa.index
+    reloads: list[int] = []
+    monkeypatch.setattr(index.store, "reload", lambda: reloads.append(1))
+    real_transaction = index.db.transaction
+    readers: list[threading.Thread] = []
+
+    @contextlib.contextmanager
+    def transaction_then_read() -> Iterator[Any]:
+        with real_transaction() as conn:
+            yield conn
+        # committed: a reader syncs now, before the writer has gone on
+        reader = threading.Thread(target=index.refresh)
+        reader.start()
+        reader.join(0.3)
+        readers.append(reader)
+
+    monkeypatch.setattr(index.db, "transaction", transaction_then_read)
+    path = tmp_path / "unrelated.txt"
+    path.write_text(UNRELATED, encoding="utf-8")
+    assert qa.ingest([path]).added == ("unrelated",)
+    qa.delete("unrelated")
+    for reader in readers:
+        reader.join(10)
+    assert readers and not any(r.is_alive() for r in readers)
+    assert reloads == []
+    assert [d.doc_id for d in qa.documents()] == [SEED.stem]

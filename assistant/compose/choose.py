@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.index.corpus import CorpusView
-from assistant.index.support import support
+from assistant.index.support import support_score
 from assistant.understand.intent import Query
 from assistant.understand.terms import content_tokens, query_terms
 from ingest.model import Provision, ProvisionKind, Span
@@ -73,7 +73,7 @@ def rank_tasks(
     for rank, p in enumerate(dict.fromkeys(provisions)):
         if p.responsibility.is_empty or p.kind is ProvisionKind.META:
             continue
-        s = support(corpus, p, terms, 1).score
+        s = support_score(corpus, p, terms)
         # a question may describe a task's content without its title's words: the title can raise
         # the match, never lower it below the support of the text
         match = (s + max(title_overlap(corpus, p, terms), s)) / 2 - RANK_PENALTY * rank
@@ -105,6 +105,9 @@ def choose_task(
     return Choice(tuple(candidates), confidence(candidates, min_margin))
 
 
+HEADING_SHARE = 0.8  # of the question's weight in an item's heading: it names the whole item
+
+
 def choose_span(corpus: CorpusView, query: Query, p: Provision) -> Span | None:
     """The span of `p` the question is about, when one stands out; None for the whole provision."""
     spans = list(p.responsibility.spans)
@@ -118,9 +121,16 @@ def choose_span(corpus: CorpusView, query: Query, p: Provision) -> Span | None:
     total = corpus.weight(terms)
     if not total:
         return None
+    # The item's heading ("推广应用先进绿色低碳技术。…") heads every span: a question that names the
+    # item by it asks about the whole item, not about the span the heading happens to open.
+    heading = p.title if p.title and len(p.title) >= 4 else ""
+    if heading and corpus.weight(t for t in terms if t in heading) / total >= HEADING_SHARE:
+        return None
     scores = []
     for s in spans:
-        covered = p.text[s.start : s.end]
+        covered = (
+            p.text[s.start : s.end].replace(heading, "") if heading else p.text[s.start : s.end]
+        )
         scores.append(corpus.weight(t for t in terms if t in covered) / total)
     ranked = sorted(range(len(spans)), key=lambda i: -scores[i])
     first, second = ranked[0], ranked[1]

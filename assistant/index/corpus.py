@@ -80,28 +80,49 @@ class CorpusView:
         return {t: math.log(1 + n / c) for t, c in df.items() if c > 0}
 
     @cached_property
-    def registries(self) -> dict[str, DepartmentRegistry]:
-        """Each document's own department registry: the names it prints (and their short forms),
-        plus the shipped rows of its place. A name is resolved within the documents in scope."""
+    def _names_by_doc(self) -> dict[str, set[str]]:
         names: dict[str, set[str]] = {d.doc_id: set() for d in self.documents}
         for p in self.provisions:
             r = p.responsibility
             names.setdefault(p.doc_id, set()).update(r.departments, r.implementers)
-        return {
-            doc_id: DepartmentRegistry.for_document(found, self.scope_text(doc_id))
-            for doc_id, found in names.items()
-        }
+        return names
+
+    @cached_property
+    def _registries(self) -> dict[str, DepartmentRegistry]:
+        return {}  # filled by registry_of, one document at a time
 
     def registry_of(self, doc_id: str) -> DepartmentRegistry:
-        return self.registries.get(doc_id) or self.registry
+        """A document's own department registry: the names it prints (and their short forms),
+        plus the shipped rows of its place. A name is resolved within the documents in scope.
+        Built when first asked for: a question about one document of 1,000 builds one."""
+        found = self._registries.get(doc_id)
+        if found is None:
+            names = self._names_by_doc.get(doc_id)
+            if names is None:
+                return self.registry
+            found = DepartmentRegistry.for_document(names, self.scope_text(doc_id))
+            self._registries[doc_id] = found
+        return found
+
+    @cached_property
+    def _library_registry(self) -> DepartmentRegistry:
+        """Every alias that some document's registry knows: the names a question in no document's
+        scope is searched for, in one pass instead of one per document."""
+        merged: dict[str, str] = {}
+        for d in self.documents:
+            merged.update(self.registry_of(d.doc_id).canonical_of)
+        return DepartmentRegistry(merged, {})
 
     def mentions(self, text: str, doc_ids: Sequence[str] = ()) -> list[str]:
         """Departments named in `text`, as written there, that a document in scope prints (every
         document when none is in scope). A name inside a longer one counts once ("市发改委", not
         also "发改委")."""
         found: list[str] = []
-        for doc_id in doc_ids or [d.doc_id for d in self.documents]:
-            found.extend(self.registry_of(doc_id).find_surfaces(text))
+        if doc_ids:
+            for doc_id in doc_ids:
+                found.extend(self.registry_of(doc_id).find_surfaces(text))
+        else:
+            found = self._library_registry.find_surfaces(text)
         unique = list(dict.fromkeys(found))
         kept = [m for m in unique if not any(m != o and m in o for o in unique)]
         return sorted(kept, key=text.find)

@@ -130,6 +130,13 @@ class KeywordIndex:
         )
         return {str(r[0]) for r in rows}
 
+    def chunks_of(self, doc_id: str) -> list[tuple[str, str]]:
+        """The committed (chunk_id, key) pairs of a document."""
+        rows = self.db.connection().execute(
+            "SELECT chunk_id, key FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,)
+        )
+        return [(str(r[0]), str(r[1])) for r in rows]
+
     def committed(self, chunk_ids: Collection[str]) -> set[str]:
         """Those of `chunk_ids` that belong to a committed document version."""
         if not chunk_ids:

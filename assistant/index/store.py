@@ -16,9 +16,11 @@ store is made to hold exactly the committed version's chunks.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 import threading
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +35,7 @@ from assistant.index.batch import (
 from assistant.index.cache import VectorCache
 from assistant.index.chroma import ChromaStore, StoreHit, VectorStore
 from assistant.index.embeddings import embedding_id, make_embeddings, model_id_of
+from assistant.index.exact import ExactSearch
 from assistant.index.keyword import KeywordIndex, Tokenizer
 from assistant.index.repair import verify
 from assistant.index.sqlite import Database
@@ -60,6 +63,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, float], None]
+# A search within this many documents ranks their vectors exactly in memory (`ExactSearch`):
+# a store's filtered query scans every chunk's metadata, a fetch by id does not.
+EXACT_MAX_DOCS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,7 @@ class Index:
             # the first question needs jieba's dictionary (a second to load): load it meanwhile
             threading.Thread(target=segment.tokenizer, name="policyqa-jieba", daemon=True).start()
         self._sync()
+        self.exact = ExactSearch(lambda: self.store, self.keyword.chunks_of)
         self.writer = Writer(self)
         self.writer.repair_on_open()
 
@@ -153,9 +160,15 @@ class Index:
         self._sync()
         return self._generation
 
-    def note_commit(self) -> None:
-        """The writer committed a change (so the next sync knows it was this process's)."""
-        self._written += 1
+    @contextlib.contextmanager
+    def commit(self) -> Iterator[sqlite3.Connection]:
+        """A transaction of this process's writer. The in-memory tables are not swapped while it
+        commits, and the next sync knows the new generation as this process's own (a reader that
+        took it for another process's would re-open the vector store under the writer's feet)."""
+        with self._lock:
+            with self.db.transaction() as conn:
+                yield conn
+            self._written += 1
 
     def refresh(self) -> None:
         """Serve what is committed now."""
@@ -308,7 +321,12 @@ class Index:
         if not query.strip() or self.is_empty:
             return []
         vector = self.embeddings.embed_query(query)
-        hits = self.store.search(vector, _chunk_k(k), doc_ids)
+        if doc_ids is not None and len(doc_ids) <= EXACT_MAX_DOCS:
+            stored = self._stored
+            versions = {d: stored[d].version for d in doc_ids if d in stored}
+            hits = self.exact.search(vector, _chunk_k(k), versions, doc_ids)
+        else:
+            hits = self.store.search(vector, _chunk_k(k), doc_ids)
         committed = self.keyword.committed([h.chunk_id for h in hits])
         return self._provisions_of((h for h in hits if h.chunk_id in committed), k)
 

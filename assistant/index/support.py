@@ -23,14 +23,21 @@ def token_set(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
+def support_score(corpus: CorpusView, provision: Provision, terms: list[str]) -> float:
+    """Share of the question's weight found in the provision (its stored tokens: no segmenting)."""
+    if not terms:
+        return 0.0
+    have = corpus.tokens.get((provision.doc_id, provision.key), frozenset())
+    total = corpus.weight(terms)
+    return corpus.weight(t for t in terms if t in have) / total if total else 0.0
+
+
 def support(
     corpus: CorpusView, provision: Provision, terms: list[str], max_sentences: int
 ) -> Support:
     if not terms:
         return Support(provision, 0.0, ())
-    have = corpus.tokens.get((provision.doc_id, provision.key), frozenset())
-    total = corpus.weight(terms)
-    score = corpus.weight(t for t in terms if t in have) / total if total else 0.0
+    score = support_score(corpus, provision, terms)
     ranked: list[tuple[float, float, int, str]] = []
     i = 0
     for paragraph in provision.text.split("\n"):

@@ -213,11 +213,10 @@ class Writer:
         for prepared in group:
             doc = prepared.parsed.document
             entry = ManifestEntry(doc.doc_id, doc.sha256, doc.source_path, self.index.index_id)
-            with self.index.db.transaction() as conn:
+            with self.index.commit() as conn:
                 version = Database.bump_generation(conn)
                 self.index.tables.write_doc(conn, prepared.parsed, entry, prepared.tokens, version)
                 self.index.keyword.write_doc(conn, doc.doc_id, prepared.analysed)
-            self.index.note_commit()
             checkpoint("tables", doc.doc_id)
         for prepared in group:
             doc_id = prepared.parsed.document.doc_id
@@ -261,11 +260,10 @@ class Writer:
             if doc_id not in self.index.tables.manifest():
                 return False
             self.index.tables.begin_pending([doc_id], "delete")
-            with self.index.db.transaction() as conn:
+            with self.index.commit() as conn:
                 Database.bump_generation(conn)
                 self.index.tables.delete_doc(conn, doc_id)
                 self.index.keyword.delete_doc(conn, doc_id)
-            self.index.note_commit()
             self.index.store.delete_doc(doc_id)
             self.index.tables.end_pending([doc_id])
             self.index.refresh()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from assistant.index.corpus import CorpusView, sentences
 from assistant.index.retrieve import Hit
-from assistant.index.support import support
+from assistant.index.support import support, support_score
 from assistant.understand.terms import content_tokens
 from ingest.model import Provision, ProvisionKind
 
@@ -58,7 +58,7 @@ def select_provisions(
 def _score(corpus: CorpusView, p: Provision, terms: list[str], rank: int) -> float:
     """Support, a little for retrieval rank, a little more for tasks over chapter intros."""
     task = 0.1 if p.kind in (ProvisionKind.ITEM, ProvisionKind.ANNEX) else 0.0
-    return support(corpus, p, terms, 1).score + task - 0.02 * rank
+    return support_score(corpus, p, terms) + task - 0.02 * rank
 
 
 def build_context(

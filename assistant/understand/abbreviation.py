@@ -29,28 +29,43 @@ def _cjk(text: str) -> str:
     return re.sub(r"[^\u4e00-\u9fff0-9]", "", text)
 
 
+def _is_word_char(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "0" <= ch <= "9"
+
+
 def _longest_piece(question: str, end: int, title: str) -> int:
     """Start of the longest question[start:end] that is a subsequence of `title`."""
-    j = len(title) - 1
+    j = len(title)  # the title is read backwards: title[:j] is still free
     start = end
     for i in range(end - 1, -1, -1):
         ch = question[i]
-        if not re.match(r"[\u4e00-\u9fff0-9]", ch):
+        if not _is_word_char(ch):
             break
-        k = j
-        while k >= 0 and title[k] != ch:
-            k -= 1
+        k = title.rfind(ch, 0, j)
         if k < 0:
             if ch in FILLER:  # "安徽的节能减排方案": a particle the title does not print
                 continue
             break
-        start, j = i, k - 1
+        start, j = i, k
     return start
+
+
+_FOLDED: list[tuple[Mapping[str, str], dict[str, str]]] = []
+
+
+def _folded(titles: Mapping[str, str]) -> dict[str, str]:
+    """The titles without punctuation, kept for the last mapping seen (the library's titles are
+    one mapping, read for every question)."""
+    if _FOLDED and _FOLDED[0][0] is titles:
+        return _FOLDED[0][1]
+    folded = {doc_id: _cjk(t) for doc_id, t in titles.items()}
+    _FOLDED[:] = [(titles, folded)]
+    return folded
 
 
 def named_by_short_title(question: str, titles: Mapping[str, str]) -> Named | None:
     """The documents whose title the question abbreviates; None when none stands out."""
-    folded = {doc_id: _cjk(t) for doc_id, t in titles.items()}
+    folded = _folded(titles)
     best: dict[str, tuple[int, str]] = {}
     for m in KIND_RE.finditer(question):
         end = m.end()
