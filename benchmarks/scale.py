@@ -61,6 +61,23 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite file in WAL mode (its -wal file included)."""
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+def _warm_sources(work: Path, files: list[str], vectors: Path | None) -> dict[str, Any]:
+    """Ingest the template documents: the vector cache every size starts from."""
+    (work / "sources").mkdir()
+    if vectors is not None:
+        _copy_sqlite(vectors, work / "sources" / "vectors.sqlite")
+    found = run_child("sources", {"index": str(work / "sources"), "files": files})
+    return {**found, "vectors_from": str(vectors) if vectors else None}
+
+
 # -- child processes ---------------------------------------------------------------------------
 def _settings(index: Path) -> Any:
     from assistant.settings import Settings
@@ -332,6 +349,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run: 5 and 20 documents")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--vectors",
+        type=Path,
+        help="the vectors.sqlite of an index of the real documents (same embedding model): the "
+        "vector cache starts from it, so the real provisions are not embedded again",
+    )
     args = parser.parse_args(argv)
     if args.child:
         mode, spec = args.child
@@ -363,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
             handle.write(json.dumps(parsed_to_dict(parsed), ensure_ascii=False) + "\n")
     print(f"library: {len(library)} documents from {len(templates)} templates ({work})", flush=True)
     used = [t.document.source_path for t in templates]
-    meta["sources"] = run_child("sources", {"index": str(work / "sources"), "files": used})
+    meta["sources"] = _warm_sources(work, used, args.vectors)
     meta["reference_sources"] = reference.warm(templates, work / "reference-sources")
     print(f"vector caches warmed: {meta['sources']}", flush=True)
     results = []
