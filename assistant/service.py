@@ -291,16 +291,20 @@ class PolicyQA:
         order it named them: what "这条" points at."""
         if not reply:
             return ()
-        found: list[tuple[int, str]] = []
+        titled: list[tuple[int, str]] = []
+        labelled: list[tuple[int, str]] = []
         for p in self.corpus.in_scope(doc_ids):
             if not p.label or not p.title:
                 continue
             at = reply.find(f"{p.label} {p.title}")
-            if at < 0 and p.label.startswith("第") and p.label.endswith("条"):
-                at = reply.find(p.label)
             if at >= 0:
-                found.append((at, p.ref))
-        return tuple(ref for _, ref in sorted(found))
+                titled.append((at, p.ref))
+            elif p.label.startswith("第") and p.label.endswith("条"):
+                at = reply.find(p.label)
+                if at >= 0:
+                    labelled.append((at, p.ref))
+        # a provision named with its title is the one meant, not every document's 第N条
+        return tuple(ref for _, ref in sorted(titled or labelled))
 
     def _neighbour(self, ref: str, step: int) -> str | None:
         doc_id, _, key = ref.partition("#")
@@ -334,11 +338,25 @@ class PolicyQA:
             )
 
         if len(query.doc_ids) < 2:
-            return search(list(query.doc_ids) or None, r.top_k)
-        share = max(3, r.top_k // len(query.doc_ids))
-        per_doc = [search([d], share) for d in query.doc_ids]
-        interleaved = [h for rank in zip_longest(*per_doc) for h in rank if h is not None]
-        return interleaved
+            hits = search(list(query.doc_ids) or None, r.top_k)
+        else:
+            share = max(3, r.top_k // len(query.doc_ids))
+            per_doc = [search([d], share) for d in query.doc_ids]
+            hits = [h for rank in zip_longest(*per_doc) for h in rank if h is not None]
+        return self._titled_first(query, hits)
+
+    def _titled_first(self, query: Query, hits: list[Hit]) -> list[Hit]:
+        """Provisions whose whole title the question prints come first: in a library of many
+        documents a title's words are common, and neither ranking may find the one it names."""
+        named = self.corpus.titled_in(query.text, query.doc_ids)[: self.settings.retrieval.top_k]
+        if not named:
+            return hits
+        top = max((h.score for h in hits), default=0.0)
+        refs = {(p.doc_id, p.key) for p in named}
+        rest = [h for h in hits if (h.provision.doc_id, h.provision.key) not in refs]
+        found = {(h.provision.doc_id, h.provision.key): h for h in hits}
+        first = [found.get((p.doc_id, p.key)) or Hit(p, top, None, None) for p in named]
+        return [*first, *rest]
 
     def ask(
         self,

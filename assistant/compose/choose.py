@@ -84,15 +84,23 @@ def rank_tasks(
     return sorted(scored, key=lambda c: (-c.match, -c.evidence))
 
 
+def _roles(p: Provision) -> tuple[frozenset[str], frozenset[str]]:
+    """Who leads and who is named at all: tasks that swap the lead are told apart."""
+    r = p.responsibility
+    return frozenset(r.lead), frozenset(r.departments)
+
+
 def confidence(candidates: Sequence[Candidate], min_margin: float) -> float:
     if not candidates:
         return 0.0
     best = candidates[0]
-    mine = set(best.provision.responsibility.departments)
-    rival = next(
-        (c for c in candidates[1:] if set(c.provision.responsibility.departments) != mine), None
-    )
+    mine = _roles(best.provision)
+    rival = next((c for c in candidates[1:] if _roles(c.provision) != mine), None)
     margin = best.evidence - rival.evidence if rival else 1.0
+    if rival is not None and rival.provision.doc_id != best.provision.doc_id and min_margin > 0:
+        # another document's task with other departments, with no document named: the question
+        # fits both unless one stands out clearly
+        min_margin = max(min_margin, CROSS_DOCUMENT_MARGIN)
     if min_margin <= 0 or margin >= min_margin:
         return best.match
     return best.match * max(margin, 0.0) / min_margin
@@ -105,6 +113,7 @@ def choose_task(
     return Choice(tuple(candidates), confidence(candidates, min_margin))
 
 
+CROSS_DOCUMENT_MARGIN = 0.25  # evidence a task needs over another document's rival
 HEADING_SHARE = 0.8  # of the question's weight in an item's heading: it names the whole item
 
 

@@ -15,6 +15,8 @@ from ingest.model import Document, Provision, ProvisionKind
 from ingest.segment import tokenize
 
 SENTENCE_RE = re.compile(r"[^。；！？]*(?:[。；！？]|$)")
+NOT_A_WORD_RE = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
+MIN_TITLE = 6  # characters of a title that a question names by printing it
 TASK_KINDS = (ProvisionKind.ITEM, ProvisionKind.ANNEX)
 
 
@@ -27,6 +29,11 @@ def provision_tokens(provision: Provision) -> frozenset[str]:
 def _token_set(text: str) -> frozenset[str]:
     """Cached by text: a library that repeats a provision tokenises it once."""
     return frozenset(tokenize(text))
+
+
+def fold_words(text: str) -> str:
+    """The text without punctuation and spaces (“两高”项目 → 两高项目)."""
+    return NOT_A_WORD_RE.sub("", text)
 
 
 def sentences(text: str) -> list[str]:
@@ -184,6 +191,32 @@ class CorpusView:
                 if "|" not in piece and piece in self._all_text:
                     return piece
         return ""
+
+    @cached_property
+    def _by_title(self) -> dict[str, tuple[Provision, ...]]:
+        """Provisions by their folded title (titles of at least MIN_TITLE characters)."""
+        found: dict[str, list[Provision]] = {}
+        for p in self.provisions:
+            if p.kind is ProvisionKind.META:
+                continue
+            title = fold_words(p.title)
+            if len(title) >= MIN_TITLE:
+                found.setdefault(title, []).append(p)
+        return {t: tuple(ps) for t, ps in found.items()}
+
+    def titled_in(self, question: str, doc_ids: Sequence[str] = ()) -> list[Provision]:
+        """Provisions whose whole title the question prints ("建立健全城乡空间低碳格局由谁牵头？"),
+        longest title first: the question names them, however common their words are in the
+        library. Looked up by the question's pieces, so the cost does not grow with the library."""
+        folded = fold_words(question)
+        wanted = set(doc_ids)
+        found: dict[tuple[str, str], tuple[int, Provision]] = {}
+        for size in range(len(folded), MIN_TITLE - 1, -1):
+            for start in range(len(folded) - size + 1):
+                for p in self._by_title.get(folded[start : start + size], ()):
+                    if not wanted or p.doc_id in wanted:
+                        found.setdefault((p.doc_id, p.key), (size, p))
+        return [p for _, p in sorted(found.values(), key=lambda sp: -sp[0])]
 
     @cached_property
     def by_doc(self) -> dict[str, tuple[Provision, ...]]:

@@ -146,6 +146,10 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
         # A question that names a kind of document ("…方案的…") is about documents of that kind.
         kinds = set(KIND_RE.findall(question))
         pool = [d.doc_id for d in corpus.documents]
+        # Words of a provision's title that the question prints whole ("建立健全城乡空间低碳格局
+        # 由谁牵头？") name that provision, not the document whose title shares them.
+        printed = "".join(p.title for p in corpus.titled_in(question))
+        terms = [t for t in terms if t not in printed]
         of_kind = [d for d in pool if kinds and any(k in corpus.doc_title(d) for k in kinds)]
         chosen, common = _best_titles(of_kind or pool, terms, corpus, strict=True)
         words.extend(common)
