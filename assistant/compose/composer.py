@@ -44,6 +44,45 @@ ASKED_FIELDS = (
 )
 
 
+# What a question about the front matter asks for, and the line of the title block or preamble
+# that answers it: the addressees ("发给了哪些单位？" → 发：各县级市（区）党委和人民政府，…), or the
+# documents it implements ("是根据哪些上级文件制定的？" → 根据…《…意见》和…《…实施意见》精神).
+ADDRESSEES_RE = re.compile(
+    r"(发给|发送|主送|下发给|印发给|发至|抄送)(了)?(哪些|哪几|什么|谁|范围|对象|单位)|发送范围|主送"
+)
+BASIS_RE = re.compile(
+    r"(依据|根据|按照|照着|依照|贯彻|落实)[^？?]{0,10}(哪|什么)[^？?]{0,8}(文件|意见|精神|通知|部署|方案)"
+    r"|(哪|什么)[^？?]{0,4}上级文件"
+)
+ADDRESSEE_LINE_RE = re.compile(r"^(?:发[：:].+|[^《》\n]{2,}[、，][^《》\n]*[：:])$", re.MULTILINE)
+CITED_DOC_RE = re.compile(r"《[^》]{4,}》")
+
+
+def chinese_date(iso: str) -> str:
+    """2022-06-24 → 2022年6月24日, as a document prints its date."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
+    return f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日" if m else iso
+
+
+def _front_line(
+    question: str, front: Sequence[Provision], own_title: str
+) -> tuple[Provision, str] | None:
+    """The line of the title block or preamble that a question about the addressees or the
+    documents implemented asks for; None when it asks for neither or no such line is printed."""
+    if ADDRESSEES_RE.search(question):
+        for p in front:
+            m = ADDRESSEE_LINE_RE.search(p.text)
+            if m:
+                return p, m.group(0)
+    if BASIS_RE.search(question):
+        for p in front:
+            for sentence in sentences(p.text):
+                cited = [c for c in CITED_DOC_RE.findall(sentence) if c[1:-1] not in own_title]
+                if cited:
+                    return p, sentence
+    return None
+
+
 class Composer:
     """Deterministic answers; no generated text ever names a department or an article."""
 
@@ -202,14 +241,17 @@ class Composer:
             if d.doc_number:
                 lines.append(f"- 文号：{d.doc_number}")
             if d.date:
-                lines.append(f"- 日期：{d.date}")
+                lines.append(f"- 日期：{chinese_date(d.date)}")
             # The title block and closing lines (meta), then the preamble ("依据哪份文件的精神").
             front = [
                 p
                 for key in ("meta", "preamble")
                 if (p := self.corpus.by_ref.get((doc_id, key))) is not None
             ]
+            asked_line = _front_line(query.question, front, d.title)
             found = [(p, q) for p in front for q in support(self.corpus, p, terms, 1).sentences]
+            if asked_line is not None:
+                found = [asked_line, *(f for f in found if f[1] not in asked_line[1])]
             if found:
                 lines.append(f"> {found[0][1]}")
             # The title block is the source of the fields above; a quoted line cites its own.

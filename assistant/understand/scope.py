@@ -25,8 +25,19 @@ class Scope:
     words: tuple[str, ...] = ()  # the question's words that named the documents
 
 
+SEVERAL_RE = re.compile(
+    r"分别|各自|各(?:有|是|提|怎么|要求|规定|说|写)|都(?:怎么|有|提|出现|要求)"
+    r"|对比|比较|区别|异同|有何不同|有什么不同"
+)
+CONJUNCTION_RE = re.compile(r"以及|和|与|及|、|，|,|；|;|：|:")
+MAX_PER_PART = 3  # a part of the question that fits more documents names none of them
+
+
 def document_scope(question: str, corpus: CorpusView) -> Scope:
     """The documents the question names; an empty scope when it names none."""
+    several = _several_named(question, corpus)
+    if several is not None:  # each part has named its own documents, by level and year too
+        return several
     scope = _named_documents(question, corpus)
     doc_ids = _of_level(question, _of_asked_year(question, scope.doc_ids, corpus), corpus)
     doc_ids = _printing_quoted(question, doc_ids, corpus)
@@ -34,6 +45,38 @@ def document_scope(question: str, corpus: CorpusView) -> Scope:
         return scope
     return Scope(
         doc_ids, tuple(dict.fromkeys((*scope.words, *title_words(question, doc_ids, corpus))))
+    )
+
+
+def _several_named(question: str, corpus: CorpusView) -> Scope | None:
+    """ "苏州实施意见和江苏省委省政府实施意见…分别…": each part of the question between
+    conjunctions names its own document; None unless two parts or more name documents."""
+    if not SEVERAL_RE.search(question) or len(corpus.documents) < 2:
+        return None
+    named: list[str] = []
+    words: list[str] = []
+    parts = 0
+    for part in CONJUNCTION_RE.split(question):
+        if len(part) < 3 or not _names_a_document(part):
+            continue
+        found = _named_documents(part, corpus)
+        doc_ids = _of_level(part, _of_asked_year(part, found.doc_ids, corpus), corpus)
+        if doc_ids and len(doc_ids) <= MAX_PER_PART:
+            parts += 1
+            named.extend(doc_ids)
+            words.extend(found.words)
+    if parts < 2 or len(set(named)) < 2:
+        return None
+    return Scope(tuple(dict.fromkeys(named)), tuple(dict.fromkeys(words)))
+
+
+def _names_a_document(part: str) -> bool:
+    """A part of a question that says a kind of document, a place or a number ("山东行动计划"), not
+    a topic ("公共机构节能")."""
+    return bool(
+        KIND_RE.search(part)
+        or DOC_NUMBER_RE.search(part)
+        or any(p in part for p in (*PLACES, *LOCAL_PLACES))
     )
 
 
