@@ -65,3 +65,16 @@ def test_a_task_of_two_documents_with_other_departments_is_not_asserted(qa: Poli
     # named, the document answers
     answer = qa.ask("西坪市碳达峰实施方案中，公共建筑能效水平提升谁牵头？")
     assert answer.departments.lead == ("市机关事务局",)
+
+
+def test_topic_words_a_title_shares_name_no_document(qa: PolicyQA) -> None:
+    """No place, number or kind of document: "绿色低碳循环发展" is the topic, not the Qingwan title."""
+    question = "绿色低碳循环发展产品认证和标识谁牵头？"
+    assert qa.understand(question, [], None).doc_ids == ()
+    answer = qa.ask(question)
+    assert answer.departments.lead == ("市市场监管局",)
+    assert [c.doc_id for c in answer.citations] == ["xiping-carbon-peak-plan"]
+    # with the kind of document said, the title names it
+    assert qa.understand("循环发展实施意见里，工业绿色升级谁牵头？", [], None).doc_ids == (
+        "qingwan-circular-economy-opinions",
+    )

@@ -194,8 +194,11 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
         printed = "".join(p.title for p in corpus.titled_in(question))
         terms = [t for t in terms if t not in printed]
         of_kind = [d for d in pool if kinds and any(k in corpus.doc_title(d) for k in kinds)]
-        chosen, common = _best_titles(of_kind or pool, terms, corpus, strict=True)
-        words.extend(common)
+        if of_kind:
+            chosen, common = _best_titles(of_kind, terms, corpus, strict=True)
+            words.extend(common)
+        # Without a place, a number or a kind of document ("…方案里"), words that a title shares
+        # are the question's topic ("绿色低碳技术攻关"): in a library they name no document.
     if places:
         # "苏州和江苏的实施意见…": once a place names the documents, so do the generic title words.
         words.extend(w for w in GENERIC_TITLE_WORDS if w in question)
