@@ -428,6 +428,16 @@ def test_5_clean_chinese_screen(pages: dict[str, Any], size: str) -> None:
     ][:12]
     shot(page, "5-chat", size)
 
+    # an example question: gradio announces the finished event (to screen readers, in the page's
+    # text for a few seconds) with a string of its own locale, not a key such as common.complete
+    fresh_chat(page)
+    page.locator("#examples button").get_by_text("能不能新建燃煤锅炉？").click()
+    seen = []
+    for _ in range(30):
+        seen.append(str(page.evaluate("() => document.body.innerText")))
+        page.wait_for_timeout(100)
+    assert not [t for t in seen if "common." in t]
+
     open_tab(page, "文件库")
     library = page.locator("#library")
     library.get_by_text(TITLE).first.wait_for(timeout=UI_MS)

@@ -181,6 +181,12 @@ def build_app(qa: PolicyQA, access: Access | None = None) -> gr.Blocks:
     return app
 
 
+# gradio announces a finished event to screen readers with its own strings; its Chinese locales
+# lack these two, so a reader heard (and the page held) the key "common.complete".
+ANNOUNCEMENTS = {"common.complete": "已完成", "common.error": "出错了"}
+I18N = gr.I18n(**{locale: ANNOUNCEMENTS for locale in ("zh-CN", "zh", "zh-TW", "en")})
+
+
 def launch(app: gr.Blocks, qa: PolicyQA, host: str, port: int, **kwargs: Any) -> Any:
     """Launch with the app's theme, CSS, script, upload limit and optional login."""
     access = getattr(app, "policyqa_access", None) or access_of(qa)
@@ -198,6 +204,7 @@ def launch(app: gr.Blocks, qa: PolicyQA, host: str, port: int, **kwargs: Any) ->
         footer_links=[],
         ssr_mode=False,
         show_error=True,
+        i18n=I18N,
         **kwargs,
     )
 
