@@ -21,6 +21,11 @@ _GENERIC = frozenset({"有关部门", "各有关部门", "市有关部门", "市
 _LEVELS = ("省", "市")
 
 
+def _has_level(name: str) -> bool:
+    """Whether a name starts with its level (省财政厅, 市商务局); 市场监管局 starts with a word."""
+    return name[:1] in _LEVELS and not name.startswith("市场")
+
+
 def normalise_name(name: str) -> str:
     """Half-width brackets to full-width and no spaces; 〔〕 stay as printed."""
     return re.sub(r"\s+", "", name).replace("(", "（").replace(")", "）")
@@ -93,7 +98,7 @@ class DepartmentRegistry:
         folded = _fold(name)
         if folded in self.canonical_of:
             return self.canonical_of[folded]
-        if name[:1] in _LEVELS and _fold(name[1:]) in self.canonical_of:
+        if _has_level(name) and _fold(name[1:]) in self.canonical_of:
             return self.canonical_of[_fold(name[1:])]
         return normalise_name(name)
 
@@ -128,7 +133,7 @@ class DepartmentRegistry:
         for raw in names:
             # "财政厅" printed after "省发展改革委、" is 省财政厅 when the index knows that name.
             name = normalise_name(raw)
-            if name[:1] in _LEVELS or _fold(name) not in canonical_of:
+            if _has_level(name) or _fold(name) not in canonical_of:
                 continue
             prefixed = [lv + name for lv in _LEVELS if _fold(lv + name) in canonical_of]
             if len(prefixed) == 1 and canonical_of[_fold(name)] == name:

@@ -86,3 +86,14 @@ def test_split_sentences_keeps_attribution_with_sentence() -> None:
         "推进改革。",
         "（市发改委牵头）",
     ]
+
+
+def test_a_name_that_starts_with_shi_chang_is_not_a_level() -> None:
+    """A list that prints 市 once ("市市政管理局、商务局、市场监管局") : 市市场监管局 is the 市场监管局
+    it printed, and 市场监管局 is not read as 市 + 场监管局 (found on the round-3 Beihai bank)."""
+    registry = DepartmentRegistry.for_document(["市市政管理局", "商务局", "市场监管局"], "海滨市")
+    assert registry.same("市市场监管局", "市场监管局")
+    assert registry.same("市商务局", "商务局")
+    both = DepartmentRegistry.for_document(["市市场监管局", "市场监管局", "市财政局"], "海滨市")
+    assert both.same("市场监管局", "市市场监管局")
+    assert not both.same("市场监管局", "市财政局")

@@ -151,3 +151,13 @@ def test_a_short_title_printed_as_written_beats_one_read_with_gaps() -> None:
     assert named is not None and named.doc_ids == ("plan",)
     both = named_by_short_title("联合行动方案里谁牵头？", titles)
     assert both is not None and both.doc_ids == ("joint",)
+
+
+def test_which_few_bodies_asks_who() -> None:
+    """ "归哪几家单位？" (round-3 Beihai bank) asks who, like 哪几个部门."""
+    for question in (
+        "绿色金融归哪几家单位？",
+        "冷链物流由哪三家机构负责？",
+        "扬尘治理是哪几个部门的事？",
+    ):
+        assert understand(question, find_departments=_find).intent is Intent.WHO_LEADS, question
