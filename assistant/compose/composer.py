@@ -11,7 +11,7 @@ from assistant.answer import Answer, Citation, Departments
 from assistant.compose import templates as t
 from assistant.compose.departments import DepartmentAnswers, Thresholds
 from assistant.compose.grounded import GroundedAnswers, refuse
-from assistant.compose.render import cite, heading, join
+from assistant.compose.render import chinese_date, cite, heading, join
 from assistant.index.corpus import CorpusView, sentences
 from assistant.index.retrieve import Hit
 from assistant.index.support import support
@@ -56,12 +56,6 @@ BASIS_RE = re.compile(
 )
 ADDRESSEE_LINE_RE = re.compile(r"^(?:发[：:].+|[^《》\n]{2,}[、，][^《》\n]*[：:])$", re.MULTILINE)
 CITED_DOC_RE = re.compile(r"《[^》]{4,}》")
-
-
-def chinese_date(iso: str) -> str:
-    """2022-06-24 → 2022年6月24日, as a document prints its date."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
-    return f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日" if m else iso
 
 
 def _front_line(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.answer import Citation
@@ -80,3 +81,9 @@ def cite(p: Provision, quote: str, span: Span | None = None) -> Citation:
         co=roles.co,
         responsible=roles.responsible,
     )
+
+
+def chinese_date(iso: str) -> str:
+    """2022-06-24 → 2022年6月24日, as a document prints its date (anything else as it is)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
+    return f"{m.group(1)}年{int(m.group(2))}月{int(m.group(3))}日" if m else iso

@@ -67,11 +67,6 @@ class ExactSearch:
         scored.sort(key=lambda row: -row[0])
         return [StoreHit(cid, doc_id, key, score) for score, cid, doc_id, key in scored[:k]]
 
-    def clear(self) -> None:
-        with self._lock:
-            self._cached.clear()
-            self._held = 0
-
     def _vectors(self, doc_id: str, version: int) -> DocVectors:
         ref = (doc_id, version)
         with self._lock:
@@ -82,11 +77,11 @@ class ExactSearch:
         pairs = list(self._chunks_of(doc_id))
         stored = self._store().vectors([cid for cid, _ in pairs])
         kept = [(cid, key) for cid, key in pairs if cid in stored]
-        matrix = np.asarray([stored[cid] for cid, _ in kept], dtype=np.float32).reshape(
-            len(kept), -1
-        )
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True) if kept else matrix
-        unit = matrix / np.where(norms == 0.0, 1.0, norms) if kept else matrix
+        unit: np.ndarray = np.zeros((0, 0), dtype=np.float32)
+        if kept:
+            matrix = np.asarray([stored[cid] for cid, _ in kept], dtype=np.float32)
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+            unit = (matrix / np.where(norms == 0.0, 1.0, norms)).astype(np.float32)
         found = DocVectors(tuple(c for c, _ in kept), tuple(k for _, k in kept), unit)
         with self._lock:
             self._cached[ref] = found

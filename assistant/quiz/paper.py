@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.compose.render import chinese_date
 from assistant.quiz.model import BLANK, TYPE_NAMES, ItemType, Quiz, QuizItem
 from ingest.model import Document
 
@@ -79,10 +80,7 @@ def answer_grid(group: Group) -> str:
 
 
 def _date(iso: str | None) -> str:
-    if not iso or len(iso) != 10:
-        return iso or ""
-    y, m, d = iso.split("-")
-    return f"{y}年{int(m)}月{int(d)}日"
+    return chinese_date(iso) if iso else ""
 
 
 NAME_LINE = "姓名：____________　　单位：________________　　日期：________　　得分：________"
