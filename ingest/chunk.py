@@ -1,4 +1,8 @@
-"""Chunks to embed and search: one per provision, plus sentence windows of long provisions."""
+"""Chunks to embed and search: one per provision, plus sentence windows of long provisions.
+
+A long provision's own vector is pooled from its windows' (as the engine itself pools a text
+longer than its 512 tokens), so its text is not embedded a second time as a whole.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ def chunk_prefix(provision: Provision) -> str:
     return " > ".join((*provision.path_titles, head)) if head else " > ".join(provision.path_titles)
 
 
-def _chunk(provision: Provision, body: str) -> Chunk:
+def _chunk(provision: Provision, body: str, pooled_from: tuple[str, ...] = ()) -> Chunk:
     prefix = chunk_prefix(provision)
     text = f"{prefix}\n{body}" if prefix else body
     return Chunk(
@@ -31,6 +35,7 @@ def _chunk(provision: Provision, body: str) -> Chunk:
         key=provision.key,
         text=text,
         departments=provision.responsibility.departments,
+        pooled_from=pooled_from,
     )
 
 
@@ -44,16 +49,26 @@ def windows(sentences: list[str], size: int = WINDOW_SENTENCES) -> list[list[str
 
 
 def chunk_provisions(provisions: Iterable[Provision], window_chars: int = 360) -> list[Chunk]:
-    """One chunk per provision; provisions longer than `window_chars` also get sentence windows.
-    A window holding every sentence of its provision would repeat the provision's chunk: none."""
+    """One chunk per provision; a provision longer than `window_chars` also gets sentence
+    windows, and its chunk's vector is pooled from theirs. A provision of one window is
+    embedded whole."""
     chunks: list[Chunk] = []
     for provision in provisions:
         if not provision.text.strip():
             continue
-        chunks.append(_chunk(provision, provision.text))
+        parts: list[Chunk] = []
         if len(provision.text) > window_chars:
             sentences = split_sentences(provision.text)
-            chunks += [
-                _chunk(provision, "".join(w)) for w in windows(sentences) if len(w) < len(sentences)
-            ]
+            groups = windows(sentences)
+            if len(groups) > 1:
+                parts = [_chunk(provision, "".join(w)) for w in groups]
+        pooled = tuple(dict.fromkeys(c.text for c in parts))
+        chunks.append(_chunk(provision, provision.text, pooled))
+        chunks += parts
     return list({c.chunk_id: c for c in chunks}.values())
+
+
+def embedded_texts(chunks: Iterable[Chunk]) -> list[str]:
+    """The distinct texts the embedding model is run on: every chunk's own text, except a pooled
+    chunk's (its windows are chunks too)."""
+    return list(dict.fromkeys(c.text for c in chunks if not c.pooled_from))

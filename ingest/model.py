@@ -113,6 +113,9 @@ class Chunk:
     key: str
     text: str  # embedded text: ancestor titles, then the provision text or a window of it
     departments: tuple[str, ...] = ()
+    # Texts whose vectors make this chunk's (a long provision: its windows, pooled); empty when
+    # the chunk's own text is embedded.
+    pooled_from: tuple[str, ...] = ()
 
 
 def stable_id(*parts: str) -> str:

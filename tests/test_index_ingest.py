@@ -15,10 +15,11 @@ from chromadb.api.types import DefaultEmbeddingFunction
 from chromadb.utils.embedding_functions.onnx_mini_lm_l6_v2 import ONNXMiniLM_L6_V2
 
 from assistant.index.corpus import CorpusView
-from assistant.index.embeddings import KeywordEmbeddings
+from assistant.index.embeddings import KeywordEmbeddings, pooled_vector
 from assistant.index.lock import IndexBusy
 from assistant.index.store import Index, expand_paths
 from assistant.settings import Settings
+from ingest.chunk import chunk_provisions
 from ingest.model import Document, ParsedDocument, Provision, Responsibility
 
 VOCAB = ["金融", "锅炉", "碳普惠", "光伏"]
@@ -302,3 +303,38 @@ def test_stored_token_sets_and_counts_equal_computed_ones(tmp_path: Path, corpus
     index.delete("hand")
     after = index.provision_df()
     assert after is not None and after[1] == len(index.provisions())
+
+
+LONG_TASK = (
+    "（三）推广屋顶光伏\n4.推广屋顶光伏。"
+    + "".join(f"在第{i}片园区建设屋顶光伏示范项目，配套建设储能设施。" for i in range(1, 20))
+    + "（市发改委牵头）\n"
+)
+
+
+def test_a_long_provision_is_embedded_as_its_windows_only(tmp_path: Path, corpus: Path) -> None:
+    # A provision longer than the window: its windows are embedded, its own vector is their
+    # pooled mean; its whole text never goes to the engine.
+    (corpus / "green.txt").write_text(TEXT + LONG_TASK, "utf-8")
+    embeddings = KeywordEmbeddings([*VOCAB, "储能"])
+    index = Index(Settings(index=tmp_path / "index"), embeddings=embeddings)
+    index.ingest([corpus])
+    provision = index.provision("green", "1.3.4")
+    assert provision is not None and len(provision.text) > 360
+    chunks = [c for c in chunk_provisions([provision], 360) if c.key == "1.3.4"]
+    whole = next(c for c in chunks if c.pooled_from)
+    windows = [c for c in chunks if not c.pooled_from]
+    assert len(windows) >= 2 and set(whole.pooled_from) == {c.text for c in windows}
+    assert whole.text not in embeddings.embedded
+    assert all(c.text in embeddings.embedded for c in windows)
+    stored = index.store.vectors([c.chunk_id for c in chunks])
+    expected = pooled_vector([(c.text, stored[c.chunk_id]) for c in windows])
+    assert stored[whole.chunk_id] == pytest.approx(expected, abs=1e-6)
+    # the provision is found by the words of its body
+    assert index.search_dense("储能", 1)[0].provision.key == "1.3.4"
+
+
+def test_pooled_vector_is_the_length_weighted_normalised_mean() -> None:
+    pooled = pooled_vector([("甲" * 3, [1.0, 0.0]), ("乙", [0.0, 1.0])])
+    assert pooled == pytest.approx([3 / 10**0.5, 1 / 10**0.5])
+    assert pooled_vector([("甲", [0.6, 0.8])]) == pytest.approx([0.6, 0.8])

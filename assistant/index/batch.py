@@ -15,7 +15,7 @@ from ingest.model import Chunk, ParsedDocument
 from ingest.pipeline import parser_fingerprint
 
 SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".xlsx", ".pdf"})
-CHUNKING_VERSION = 2  # bump when ingest.chunk changes what a chunk is
+CHUNKING_VERSION = 3  # bump when ingest.chunk changes what a chunk is
 
 T = TypeVar("T")
 R = TypeVar("R")

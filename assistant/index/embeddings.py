@@ -58,6 +58,16 @@ class _QueryCache:
         return vector
 
 
+def pooled_vector(parts: Sequence[tuple[str, Sequence[float]]]) -> Vector:
+    """One vector for a text from its parts' vectors: their mean weighted by each part's length,
+    normalised (how the engine pools a text longer than one pass; see ingest.chunk)."""
+    weights = np.asarray([max(len(text), 1) for text, _ in parts], dtype=np.float64)
+    matrix = np.asarray([vector for _, vector in parts], dtype=np.float64)
+    mean = weights @ matrix
+    norm = float(np.linalg.norm(mean))
+    return [float(x) for x in (mean / norm if norm > 1e-12 else mean)]
+
+
 def _rows(matrix: Any) -> list[Vector]:
     return [[float(x) for x in row] for row in np.asarray(matrix, dtype=np.float32)]
 

@@ -23,6 +23,7 @@ from assistant.index.batch import (
     prepare_ahead,
 )
 from assistant.index.corpus import provision_tokens
+from assistant.index.embeddings import pooled_vector
 from assistant.index.faults import checkpoint
 from assistant.index.lock import IngestLock
 from assistant.index.repair import reconcile
@@ -238,8 +239,9 @@ class Writer:
 
     def _vectors(self, chunks: Sequence[Chunk], doc_ids: Sequence[str] = ()) -> list[list[float]]:
         """A vector per chunk: from the cache by text, the rest embedded in batches (each batch
-        cached at once, so an interrupted ingest keeps what it embedded)."""
-        texts = [c.text for c in chunks]
+        cached at once, so an interrupted ingest keeps what it embedded); a pooled chunk's
+        vector from its windows' (`pooled_vector`)."""
+        texts = [t for c in chunks for t in (c.pooled_from or (c.text,))]
         known = self.index.cache.get(texts)
         todo = [t for t in dict.fromkeys(texts) if t not in known]
         size = max(1, self.index.settings.ingest.embed_batch)
@@ -251,7 +253,12 @@ class Writer:
             for doc_id in doc_ids:
                 checkpoint("embedding", doc_id)
         log.debug("embedded %d texts, %d from the cache", len(todo), len(texts) - len(todo))
-        return [known[t] for t in texts]
+        return [
+            pooled_vector([(t, known[t]) for t in c.pooled_from])
+            if c.pooled_from
+            else known[c.text]
+            for c in chunks
+        ]
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document from every part of the index; False (nothing touched) when `doc_id`
