@@ -18,6 +18,7 @@ from assistant.corrections import Corrections, validate
 from assistant.index.corpus import CorpusView
 from assistant.index.retrieve import Hit, hybrid_search
 from assistant.index.store import SUFFIXES, Index, IngestReport, expand_paths
+from assistant.index.support import support_score
 from assistant.progress import ReportingEmbeddings
 from assistant.settings import Settings
 from assistant.understand.abbreviation import short_title
@@ -29,7 +30,7 @@ from assistant.understand.scope import (
     document_scope,
     is_naming_word,
 )
-from assistant.understand.terms import content_tokens
+from assistant.understand.terms import content_tokens, in_vocabulary
 from ingest.departments import DepartmentRegistry
 from ingest.errors import IngestError
 from ingest.ids import refuse_same_id
@@ -40,6 +41,17 @@ if TYPE_CHECKING:
     from assistant.quiz import Guide, Quiz
 
 log = logging.getLogger(__name__)
+
+# A follow-up names another subject when one provision holds this share of its words, and that
+# much more than the provisions just answered (`PolicyQA._another_subject`).
+NEW_SUBJECT_SUPPORT = 0.6
+NEW_SUBJECT_MARGIN = 0.25
+
+
+def _ref(ref: str) -> tuple[str, str]:
+    doc_id, _, key = ref.partition("#")
+    return doc_id, key
+
 
 Progress = Callable[[str, float], None]
 
@@ -284,7 +296,34 @@ class PolicyQA:
             neighbour=self._neighbour,
             has_subject=lambda text: bool(content_tokens(text)),
             named_in=self._named_in,
+            another_subject=self._another_subject,
         )
+
+    def _another_subject(
+        self, query: Query, answered: tuple[str, ...], doc_ids: tuple[str, ...]
+    ) -> bool:
+        """Whether a follow-up's own words (less the departments it names) are another
+        provision's of the conversation's documents: one holds them (≥ NEW_SUBJECT_SUPPORT) by a
+        margin over every provision just answered. The documents are those in scope, else those of
+        the provisions answered."""
+        corpus = self.corpus
+        doc_ids = doc_ids or tuple(dict.fromkeys(_ref(r)[0] for r in answered))
+        text = query.question
+        for name in query.departments:
+            text = text.replace(name, " ")
+        terms = list(dict.fromkeys(in_vocabulary(t, corpus.idf) for t in content_tokens(text)))
+        if len(terms) < 2:
+            return False
+        before = max(
+            (
+                support_score(corpus, p, terms)
+                for r in answered
+                if (p := corpus.by_ref.get(_ref(r)))
+            ),
+            default=0.0,
+        )
+        best = max((support_score(corpus, p, terms) for p in corpus.in_scope(doc_ids)), default=0.0)
+        return best >= NEW_SUBJECT_SUPPORT and best >= before + NEW_SUBJECT_MARGIN
 
     def _named_in(self, reply: str, doc_ids: Sequence[str]) -> tuple[str, ...]:
         """Provisions an earlier reply named by label and title ("第31条 积极开展试点示范"), in the

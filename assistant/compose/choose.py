@@ -65,7 +65,7 @@ def rank_tasks(
     corpus: CorpusView, query: Query, provisions: Sequence[Provision]
 ) -> list[Candidate]:
     """Provisions that carry an attribution, by how well they match the question."""
-    terms = query_terms(query)
+    terms = query_terms(query, corpus.idf)
     # The question's longest run of characters printed in the documents ("企业减污降碳协同创新"):
     # a title that prints it is named by the question, words the term list may have dropped.
     phrase = corpus.longest_quoted(query.question, min_chars=MIN_PHRASE)
@@ -126,7 +126,7 @@ def choose_span(corpus: CorpusView, query: Query, p: Provision) -> Span | None:
         spans.append(Span(spans[-1].end, len(p.text)))
     if len(spans) < 2 or len({(*s.departments, s.deadline or "") for s in spans}) < 2:
         return None
-    terms = query_terms(query)
+    terms = query_terms(query, corpus.idf)
     total = corpus.weight(terms)
     if not total:
         return None

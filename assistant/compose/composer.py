@@ -224,7 +224,7 @@ class Composer:
 
     def _metadata(self, query: Query) -> Answer:
         doc_ids = query.doc_ids or tuple(d.doc_id for d in self.corpus.documents)
-        terms = query_terms(query)
+        terms = query_terms(query, self.corpus.idf)
         lines: list[str] = []
         citations: list[Citation] = []
         for doc_id in doc_ids[:3]:

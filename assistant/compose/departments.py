@@ -191,7 +191,7 @@ class DepartmentAnswers:
         return t.VERDICT_OTHER_ROLE.format(department=asked, asked=word[wanted], role=word[held[0]])
 
     def _abstain(self, query: Query, choice: Choice) -> Answer:
-        terms = query_terms(query)
+        terms = query_terms(query, self.corpus.idf)
         floor = max(self.th.min_match, choice.candidates[0].match / 2)
         shown = [c.provision for c in choice.candidates[:3] if c.match >= floor]
         lines = [t.ABSTAIN]

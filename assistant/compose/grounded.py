@@ -26,8 +26,14 @@ AMOUNT_IN_TEXT = re.compile(
     r"|百分之|[0-9]+\s*[:：比]\s*[0-9]+"
 )
 # The measure word a question asks the figure in ("多少家企业", "补贴多少钱"): the figure must be in it
-ASKED_UNIT = re.compile(r"多少(个|家|项|座|吨|元|钱|千瓦|平方米|公里|辆|台|人)")
+ASKED_UNIT = re.compile(
+    r"多少(?:万|亿)?(个|家|项|座|吨|元|钱|千瓦|平方米|公里|辆|台|人|天|日|次|倍|户|亩|小时)"
+)
 MONEY = "元"
+# a sum of money asked without its unit ("罚多少？", "补贴多少？"): the figure must be in 元
+MONEY_ASKED = re.compile(
+    r"(罚|补贴|补助|奖励|奖补|资金|经费|费用)[\u4e00-\u9fff]{0,4}多少|多少(罚|补贴|补助|奖励|资金)"
+)
 YEAR_IN_TEXT = re.compile(r"20[0-9]{2}\s*年")
 TARGET_WORDS = frozenset({"目标", "主要目标", "程度", "做到", "达到", "要求"})
 QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{3,30})[”\"」]")
@@ -43,7 +49,7 @@ class GroundedAnswers:
         self.min_support = min_support
 
     def answer(self, query: Query, hits: Sequence[Hit], pool: Sequence[Provision] = ()) -> Answer:
-        terms = query_terms(query)
+        terms = query_terms(query, self.corpus.idf)
         quoted = QUOTED_RE.findall(
             query.question
         )  # “1+1+6+12”: printed as quoted, whatever its words
@@ -71,6 +77,11 @@ class GroundedAnswers:
         ]
         best = max((c.score for c in candidates), default=0.0)
         if best < self.min_support:
+            closest = [c for c in candidates if c.score == best and c.sentences]
+            if query.asks_figure and query.doc_ids and closest and best >= self.min_support / 2:
+                # "…要罚款多少？" of a named document that gives no figure: refused, with the
+                # provision that comes closest
+                return self._not_stated(query, closest[:1])
             return refuse(query, t.REFUSAL)
         # Across documents each one is judged on its own, not against another document's best.
         several = len(query.doc_ids) > 1 or query.intent is Intent.LOCATE
@@ -244,6 +255,8 @@ def _states_figure(query: Query, sentence: str) -> bool:
     if query.asks_year:
         return bool(YEAR_IN_TEXT.search(sentence))
     units = [MONEY if u == "钱" else u for u in ASKED_UNIT.findall(query.question)]
+    if not units and MONEY_ASKED.search(query.question):
+        units = [MONEY]
     if units:
         return any(
             re.search(rf"[0-9０-９]+(\.[0-9]+)?\s*[万亿千百]?{re.escape(u)}", sentence)

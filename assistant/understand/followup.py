@@ -35,6 +35,8 @@ SHORT_FOLLOWUP_RE = re.compile(r"^(那|那么|还有|再|另外|又|呢)|呢[？
 ANOTHER_SUBJECT_RE = re.compile(r"^(那|那么|还有|那如果是)[^？?，,。]{2,40}呢[？?]?$")
 # what is around the subject of "那X那条呢？"
 AROUND_SUBJECT_RE = re.compile(r"^(那如果是|那么|还有|那)|(那条|这条|那项|这项|那个|的)?呢[？?]?$")
+# the question asks something of its own ("…有什么要求？"), not "那X呢？"
+ASKS_RE = re.compile(r"什么|哪|谁|怎么|如何|多少|几|吗|是否|能否|能不能")
 TOPIC_RE = re.compile(r"(和|与|跟|涉及|关于)(.{1,12}?)(有关|相关|的)")
 
 
@@ -53,6 +55,9 @@ def resolve(
     neighbour: Callable[[str, int], str | None] = lambda _ref, _step: None,
     has_subject: Callable[[str], bool] = lambda _text: True,
     named_in: Callable[[str, Sequence[str]], tuple[str, ...]] = lambda _reply, _docs: (),
+    another_subject: Callable[[Query, tuple[str, ...], tuple[str, ...]], bool] = (
+        lambda _query, _answered, _docs: False
+    ),
 ) -> Query:
     """The standalone Query for `question`, given the earlier turns (oldest first).
 
@@ -61,7 +66,10 @@ def resolve(
     `neighbour(ref, ±1)` the item before or after a provision ("上一条呢？"); a question without a
     subject of its own (`has_subject`, e.g. "谁牵头？") is about the provision just answered, and
     "这条" is the provision the assistant's last reply named (`named_in(reply, doc_ids)`), when it
-    named one. A follow-up's Query says which earlier question it was read against (`follows`).
+    named one. A question that points back but names its own subject, which another provision of
+    the conversation's documents holds far better than those just answered
+    (`another_subject(query, answered, doc_ids)`: "那完善绿色标准…这条呢？"), is asked anew in those
+    documents. A follow-up's Query says which earlier question it was read against (`follows`).
     """
     current = understand(question)
     user_turns = [i for i, t in enumerate(history) if t["role"] == "user"]
@@ -82,6 +90,7 @@ def resolve(
         neighbour=neighbour,
         has_subject=has_subject,
         named_in=named_in,
+        another_subject=another_subject,
     )
     reply = " ".join(t["content"] for t in history[last + 1 :] if t["role"] == "assistant")
     named = named_in(reply, previous.doc_ids)
@@ -98,6 +107,7 @@ def resolve(
         keys_of=answered,
         neighbour=neighbour,
         has_subject=has_subject,
+        another_subject=lambda query, keys: another_subject(query, keys, previous.doc_ids),
     )
     if merged is not current:
         merged = dataclasses.replace(merged, follows=previous.question)
@@ -116,6 +126,7 @@ def _merge(  # noqa: PLR0912 - one branch per kind of follow-up reads best
     keys_of: Callable[[Query], tuple[str, ...]],
     neighbour: Callable[[str, int], str | None],
     has_subject: Callable[[str], bool],
+    another_subject: Callable[[Query, tuple[str, ...]], bool],
 ) -> Query:
     q = current.question.strip()
     if current.intent is Intent.INJECTION:
@@ -176,8 +187,11 @@ def _merge(  # noqa: PLR0912 - one branch per kind of follow-up reads best
         return dataclasses.replace(previous, question=current.question, intent=intent)
     if THESE_RE.search(q):
         keys = keys_of(previous)
+        topic = TOPIC_RE.search(q)
+        if keys and not topic and another_subject(current, keys):
+            # "那充换电、加氢这些配套设施归哪些部门？": "这些" points at the question's own words
+            return _asked_anew(current, previous)
         if keys:
-            topic = TOPIC_RE.search(q)
             text = topic.group(2) if topic else q
             intent = current.intent if current.intent in KEEP_INTENTS else Intent.LOCATE
             if current.min_leads:
@@ -190,6 +204,9 @@ def _merge(  # noqa: PLR0912 - one branch per kind of follow-up reads best
         keys = keys_of(previous)
         if not has_subject(q):
             keys = keys[:1]
+        elif keys and another_subject(current, keys):
+            # "那完善绿色标准、绿色认证体系和统计监测制度这条呢？": another task, named by its words
+            return _asked_anew(current, previous)
         if keys:
             intent = Intent.WHO_LEADS if current.departments else current.intent
             return dataclasses.replace(
@@ -203,19 +220,39 @@ def _merge(  # noqa: PLR0912 - one branch per kind of follow-up reads best
     ):
         # "那新能源汽车动力蓄电池回收利用试点呢？" / "那市住建局呢？": the earlier question, asked
         # about another subject.
-        subject = AROUND_SUBJECT_RE.sub("", q) or q
-        return dataclasses.replace(
-            previous,
-            question=current.question,
-            text=current.text.replace(q, subject, 1),
-            departments=current.departments,
-            articles=current.articles,
-            restrict_keys=(),
-            exclude_keys=(),
-        )
+        return _about_another_subject(current, previous)
     if SHORT_FOLLOWUP_RE.search(q) and len(q) <= 8 and not current.departments:
         # "那2030年呢？" — keep the earlier subject, add the new words.
         return dataclasses.replace(previous, question=current.question, text=previous.text + q)
+    return current
+
+
+def _about_another_subject(current: Query, previous: Query) -> Query:
+    """The earlier question asked about the subject of "那X呢？"."""
+    q = current.question.strip()
+    subject = AROUND_SUBJECT_RE.sub("", q) or q
+    return dataclasses.replace(
+        previous,
+        question=current.question,
+        text=current.text.replace(q, subject, 1),
+        departments=current.departments,
+        articles=current.articles,
+        restrict_keys=(),
+        exclude_keys=(),
+    )
+
+
+def _asked_anew(current: Query, previous: Query) -> Query:
+    """A question that names another subject than the provisions just answered: asked on its own
+    when it asks something ("…归哪些部门？"), else the earlier question about it ("那X这条呢？")."""
+    q = current.question.strip()
+    if (
+        current.intent is Intent.RULE
+        and previous.intent is not Intent.RULE
+        and SHORT_FOLLOWUP_RE.search(q)
+        and not ASKS_RE.search(q)
+    ):
+        return _about_another_subject(current, previous)
     return current
 
 

@@ -4,9 +4,10 @@ and less the words that only named the documents."""
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from assistant.understand.intent import Query
-from assistant.understand.synonyms import colloquial_words
+from assistant.understand.synonyms import colloquial_words, expand
 from ingest.segment import tokenize
 
 COUNTED = re.compile(r"^[一二三四五六七八九十两几\d]*[条项个点类种大块]{1,2}$|^大块$")
@@ -42,12 +43,15 @@ def content_tokens(question: str, keep: frozenset[str] = frozenset()) -> list[st
     # Question words cut apart first, so jieba does not glue them to a content word ("电动化由谁" →
     # "电动", "化由").
     question = ASKING_RE.sub("，", question)
+    # A colloquial word gives way to the documents' words, unless it is one of them ("上市" →
+    # "上市融资": 上市 stays).
+    document_words = frozenset(tokenize(expand(question)))
     tokens = [
         t
         for t in dict.fromkeys(tokenize(question))
         if (t in keep or t not in QUESTION_WORDS)
         and len(t) > 1
-        and t not in colloquial_words()
+        and (t not in colloquial_words() or t in document_words)
         and not COUNTED.match(t)
     ]
     kept = []
@@ -59,9 +63,25 @@ def content_tokens(question: str, keep: frozenset[str] = frozenset()) -> list[st
     return kept
 
 
-def query_terms(query: Query) -> list[str]:
-    """What a query asks about: its content words less the words that only named the documents."""
+def in_vocabulary(term: str, vocabulary: Container[str]) -> str:
+    """`term` as the documents' vocabulary has it: a word that jieba glued to one character of
+    its neighbour, that no document holds ("岸电有" of "岸电有什么要求"), is the word without that
+    character ("岸电"). Any other unknown word stays as it is (it weighs as a missing word: an
+    unknown "个人所得税" must not become a known "个人")."""
+    if term in vocabulary or len(term) < 3:
+        return term
+    for piece in (term[:-1], term[1:]):
+        if piece in vocabulary:
+            return piece
+    return term
+
+
+def query_terms(query: Query, vocabulary: Container[str] = frozenset()) -> list[str]:
+    """What a query asks about: its content words less the words that only named the documents,
+    each in the documents' vocabulary when one is given (`in_vocabulary`)."""
     terms = content_tokens(query.text)
+    if vocabulary:
+        terms = list(dict.fromkeys(in_vocabulary(t, vocabulary) for t in terms))
     # A term that holds a naming word, or sits inside a short title ("节能" in 江苏节能意见), named
     # the document.
     asked = [
