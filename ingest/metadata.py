@@ -125,6 +125,27 @@ def _issuer_lines(head: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def _signature(lines: list[str]) -> tuple[str, ...]:
+    """The issuers signed above the closing date ("交通运输部国家铁路局" / "中国民用航空局国家邮政局"):
+    the lines right before the last line that is a date, each made of issuer names only."""
+    dated = next(
+        (
+            i
+            for i in range(len(lines) - 1, max(len(lines) - 4, -1), -1)
+            if _DATE.fullmatch(lines[i])
+        ),
+        None,
+    )
+    found: list[str] = []
+    for line in reversed(lines[max(0, (dated or 0) - 4) : dated or 0]):
+        compact = re.sub(r"\s+", "", line)
+        names = [m.group(0) for m in _ISSUER.finditer(compact)]
+        if not names or len(compact) > 40 or "".join(names) != compact:
+            break
+        found[:0] = names
+    return tuple(dict.fromkeys(found))
+
+
 def guess_level(issuers: tuple[str, ...], title: str) -> Level:
     names = issuers or (title,)
     if any(_NATIONAL.search(n) for n in names):
@@ -144,7 +165,7 @@ def extract_metadata(doc_id: str, text: str, source_path: str = "", sha256: str 
     head = [line for line in lines[:HEAD_LINES] if not line.startswith("#")]  # "# source: …" notes
     title_line, _ = _title_line(head)
     parts = split_title(title_line)
-    issuers = parts.issuers or _issuer_lines(head[:8])
+    issuers = parts.issuers or _issuer_lines(head[:8]) or _signature(lines)
     number = next((n for line in head if (n := own_number(line))), None)
     date_match = next(
         (m for line in [*head[:10], *reversed(lines[-6:])] if (m := _DATE.search(line))), None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.understand.abbreviation import short_title
 from ingest.clean import clean
 from ingest.metadata import extract_metadata, own_number, trim_title
 
@@ -71,3 +72,42 @@ def test_title_pieces_on_texts_written_here() -> None:
         "w", "# source: a note\n某县住房和城乡建设局2025年村镇建设工\n作要点\n一、总体要求\n内容。"
     )
     assert wrapped.title == "某县住房和城乡建设局2025年村镇建设工作要点"
+
+
+SIGNED = """水利部办公厅贯彻落实《国务院关于加强节约用水工作的意见》的实施意见
+各省、自治区、直辖市水利（水务）厅（局）：
+一、总体要求
+（一）主要目标。到2027年，用水效率明显提升。
+（二）重点任务。推进农业节水增效。
+（三）推进工业节水减排。
+（四）推进城镇节水降损。
+（五）推进非常规水源利用。
+二、保障措施
+（六）加强组织领导。
+（七）强化资金保障。
+（八）加强监督考核。
+（九）加强宣传。结合世界水日开展宣传。
+（十）加强人才培养。
+水利部国家发展改革委
+住房城乡建设部
+2025年3月22日
+"""
+
+
+def test_issuers_signed_above_the_closing_date_glued_two_to_a_line() -> None:
+    # written for this test: the title names no issuer before 关于, the signature names them
+    doc = extract_metadata("water-saving", clean(SIGNED))
+    assert doc.issuers == ("水利部", "国家发展改革委", "住房城乡建设部")
+    assert doc.date == "2025-03-22"
+
+
+def test_a_body_sentence_before_the_date_is_no_signature() -> None:
+    text = SIGNED.replace("水利部国家发展改革委\n住房城乡建设部\n", "各地要认真落实。\n")
+    assert extract_metadata("water-saving", clean(text)).issuers == ()
+
+
+def test_a_cited_document_does_not_name_the_one_that_implements_it() -> None:
+    cited = "某省交通厅贯彻落实《国务院关于推进绿色出行的意见》的实施意见"
+    assert short_title(cited) == "绿色出行实施意见"
+    # a notice that publishes the quoted document is named by it
+    assert short_title("关于印发《城市绿色出行行动方案》的通知") == "城市绿色出行行动方案"

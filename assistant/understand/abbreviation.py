@@ -109,6 +109,10 @@ def _gaps(piece: str, title: str) -> int:
     return gaps
 
 
+# a title that publishes the document it quotes ("关于印发《…》的通知", "省政府出台《…》")
+_PUBLISHES = re.compile(r"(印发|转发|发布|颁布|出台)$")
+_OWN_KIND = re.compile(r"》的?(实施意见|实施方案|行动方案|工作方案|行动计划|意见|方案|计划)$")
+_KIND_END = re.compile(r"的?(实施意见|实施方案|意见|方案|计划|通知)$")
 _WRAPPER = re.compile(r"^.*?关于印发|的通知$|^关于|^印发")
 _STOCK = re.compile(
     r"完整准确全面贯彻新发展理念|贯彻落实|认真|做好|加快|推动|推进|深入|进一步|关于|以实现|为引领"
@@ -125,6 +129,12 @@ def short_title(title: str, place: str = "") -> str:
     dropped, the place in front."""
     inner = re.search(r"《(.+?)》", title)
     core = inner.group(1) if inner else title
+    kind = _OWN_KIND.search(title)
+    if inner and inner.start() > 0 and not _PUBLISHES.search(title[: inner.start()]) and kind:
+        # "…贯彻落实《中共中央国务院关于…的意见》的实施意见": the cited document gives the
+        # subject, this title its kind; the cited document's name is not this one's
+        cited = core[core.rfind("关于") + 2 :] if "关于" in core else core
+        core = _KIND_END.sub("", cited) + kind.group(1)
     core = _WRAPPER.sub("", core.strip())
     core = _ISSUER.sub("", core)
     core = _STOCK.sub("", core)
