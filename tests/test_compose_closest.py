@@ -50,3 +50,10 @@ def test_a_question_nothing_comes_near_is_refused_plainly(qa: PolicyQA) -> None:
     answer = qa.ask("南岗区节能监察工作方案里，个人所得税起征点是多少？")
     assert answer.refused
     assert "查处" not in answer.text and "改造" not in answer.text
+
+
+def test_a_sum_asked_after_many_words_is_asked_in_yuan(qa: PolicyQA) -> None:
+    # "多少改造资金": money, which the plan does not give (it prints only 5000吨)
+    answer = qa.ask("南岗区节能监察工作方案里，企业搞电机节能改造能拿到多少改造资金？")
+    assert answer.refused
+    assert "支持企业实施电机系统节能改造" in answer.text

@@ -32,7 +32,8 @@ ASKED_UNIT = re.compile(
 MONEY = "元"
 # a sum of money asked without its unit ("罚多少？", "补贴多少？"): the figure must be in 元
 MONEY_ASKED = re.compile(
-    r"(罚|补贴|补助|奖励|奖补|资金|经费|费用)[\u4e00-\u9fff]{0,4}多少|多少(罚|补贴|补助|奖励|资金)"
+    r"(罚|补贴|补助|奖励|奖补|资金|经费|费用)[\u4e00-\u9fff]{0,4}多少"
+    r"|多少[\u4e00-\u9fff]{0,3}(罚|补贴|补助|奖励|奖补|资金|经费)"
 )
 YEAR_IN_TEXT = re.compile(r"20[0-9]{2}\s*年")
 TARGET_WORDS = frozenset({"目标", "主要目标", "程度", "做到", "达到", "要求"})

@@ -31,6 +31,9 @@ SEVERAL_RE = re.compile(
 )
 CONJUNCTION_RE = re.compile(r"以及|和|与|及|、|，|,|；|;|：|:")
 MAX_PER_PART = 3  # a part of the question that fits more documents names none of them
+# A ministry or bureau printed whole names the documents it signed; a government or a party
+# committee names its place, which places and levels handle.
+GOVERNMENT_RE = re.compile(r"政府|党委|省委|市委|县委|区委|国务院|中共中央")
 
 
 def document_scope(question: str, corpus: CorpusView) -> Scope:
@@ -158,13 +161,10 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
         if named:
             return Scope(tuple(named), (number.group(0),))
     places = [p for p in (*PLACES, *LOCAL_PLACES) if p in question]
+    signed = [] if places else _signed_by(question, corpus)
     short = named_by_short_title(question, corpus.full_names)
-    if (
-        short is not None
-        and places
-        and not any(p in corpus.scope_text(d) for d in short.doc_ids for p in places)
-    ):
-        short = None  # "按江西碳达峰方案，各设区市的碳达峰行动方案…": the place names the document
+    if short is not None and _overruled(short.doc_ids, places, signed, corpus):
+        short = None
     if short is not None:
         # "江苏节能意见", "成渝联合行动方案": a short title names the document; a place narrows it.
         of_places = [d for d in short.doc_ids if any(p in corpus.scope_text(d) for p in places)]
@@ -185,7 +185,13 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
         best, common = _best_titles(of_place, terms, corpus)
         chosen.extend(best or of_place)
         words.extend(common)
-    if not places:
+    if signed:
+        # "交通运输部的双碳实施意见": an issuer printed whole names the documents it issued
+        best, common = _best_titles(signed, terms, corpus)
+        chosen = best or signed
+        words.extend(i for d in chosen for i in corpus.document_by_id[d].issuers if i in question)
+        words.extend(common)
+    elif not places:
         # A question that names a kind of document ("…方案的…") is about documents of that kind.
         kinds = set(KIND_RE.findall(question))
         pool = [d.doc_id for d in corpus.documents]
@@ -203,6 +209,30 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
         # "苏州和江苏的实施意见…": once a place names the documents, so do the generic title words.
         words.extend(w for w in GENERIC_TITLE_WORDS if w in question)
     return Scope(tuple(dict.fromkeys(chosen)), tuple(dict.fromkeys(words)))
+
+
+def _overruled(
+    by_short_title: Sequence[str], places: Sequence[str], signed: Sequence[str], corpus: CorpusView
+) -> bool:
+    """A short title's documents give way to a place they are not of ("按江西碳达峰方案，各设区市
+    的碳达峰行动方案…") and to an issuer printed whole that signed none of them ("交通运输部四部门的
+    实施意见")."""
+    if places:
+        return not any(p in corpus.scope_text(d) for d in by_short_title for p in places)
+    return bool(signed) and not set(by_short_title) & set(signed)
+
+
+def _signed_by(question: str, corpus: CorpusView) -> list[str]:
+    """Documents an issuer of which the question prints whole: a ministry ("交通运输部"), a
+    bureau; not a government or a party committee (`GOVERNMENT_RE`)."""
+    return [
+        d.doc_id
+        for d in corpus.documents
+        if any(
+            len(name) >= 3 and name in question and not GOVERNMENT_RE.search(name)
+            for name in d.issuers
+        )
+    ]
 
 
 def _best_titles(

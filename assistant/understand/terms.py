@@ -30,6 +30,7 @@ QUESTION_WORDS = frozenset(
 ASKING_RE = re.compile(
     r"由谁|是谁|归谁|谁来|谁|由哪个|由哪些|哪个|哪些|哪家|什么|怎么|如何|是否|能否|能不能|可不可以|多少"
 )
+LONG_NAMING_WORD = 4  # a naming word this long is cut from the text before segmenting
 # Kept when matching a question to chapter and section titles ("主要任务分成哪几个方面？").
 TITLE_WORDS = frozenset({"主要", "任务", "工作", "政策"})
 
@@ -78,17 +79,28 @@ def in_vocabulary(term: str, vocabulary: Container[str]) -> str:
 
 def query_terms(query: Query, vocabulary: Container[str] = frozenset()) -> list[str]:
     """What a query asks about: its content words less the words that only named the documents,
-    each in the documents' vocabulary when one is given (`in_vocabulary`)."""
-    terms = content_tokens(query.text)
-    if vocabulary:
-        terms = list(dict.fromkeys(in_vocabulary(t, vocabulary) for t in terms))
+    each in the documents' vocabulary when one is given (`in_vocabulary`). A long naming word is
+    cut from the text before segmenting, so no token straddles it ("交通运输部等…" → no "部等")."""
+
+    def words(text: str) -> list[str]:
+        found = content_tokens(text)
+        if vocabulary:
+            found = list(dict.fromkeys(in_vocabulary(t, vocabulary) for t in found))
+        return found
+
+    cut = query.text
+    for word in query.scope_words:
+        if len(word) >= LONG_NAMING_WORD:
+            cut = cut.replace(word, "，")
     # A term that holds a naming word, or sits inside a short title ("节能" in 江苏节能意见), named
     # the document.
     asked = [
-        t for t in terms if not any(w in t or (len(w) >= 4 and t in w) for w in query.scope_words)
+        t
+        for t in words(cut)
+        if not any(w in t or (len(w) >= 4 and t in w) for w in query.scope_words)
     ]
     # "广东和苏州的绿色金融任务分别由谁牵头？": the title words are also the subject.
-    return asked or terms
+    return asked or words(query.text)
 
 
 def without_scope(query: Query) -> str:
