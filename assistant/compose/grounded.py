@@ -4,6 +4,7 @@ provision it cites; a refusal when no provision supports the question."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from assistant.answer import Answer, Citation
@@ -41,6 +42,7 @@ QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{3,30})[”\"」]")
 # asks for parts ("分为哪几个部分", "哪几大块"), not names one ("第二部分…有多少条任务")
 PART_WORDS = re.compile(r"(?:哪|几)[\u4e00-\u9fff]{0,3}?(?:部分|方面|板块|块|章|节)|几大")
 TASK_WORDS = re.compile(r"任务|条|项")
+LEAD_CHARS = 2  # enumerated items run together open with the same word ("坚持")
 
 
 class GroundedAnswers:
@@ -178,9 +180,14 @@ class GroundedAnswers:
             head = f"**{heading(self.corpus, parent)}**下共有 {len(children)} 项："
             return self._enumerate(query, head, children)
         paragraphs = [line for line in parent.text.split("\n")[1:] if line.strip()]
-        if not paragraphs:
-            return None
         firsts = [sentences(line)[0] for line in paragraphs]
+        led = led_sentences(sentences(parent.text)[1:])
+        if len(led) > len(firsts):
+            # "工作原则。坚持系统谋划…。坚持因地制宜…。": items that open with the same word, run
+            # together in one paragraph
+            firsts = led
+        if not firsts:
+            return None
         lines = [f"**{heading(self.corpus, parent)}**共 {len(firsts)} 点："]
         lines += [f"{i}. {s}" for i, s in enumerate(firsts, 1)]
         return Answer(
@@ -247,6 +254,16 @@ class GroundedAnswers:
             refused=True,
             intent=query.intent.value,
         )
+
+
+def led_sentences(body: Sequence[str]) -> list[str]:
+    """The sentences that open with the word most sentences of `body` open with ("坚持…"), when
+    at least two do."""
+    openings = Counter(x[:LEAD_CHARS] for x in body if len(x) > LEAD_CHARS)
+    if not openings:
+        return []
+    lead, count = openings.most_common(1)[0]
+    return [x for x in body if x.startswith(lead)] if count >= 2 else []
 
 
 def _states_figure(query: Query, sentence: str) -> bool:

@@ -22,10 +22,21 @@ COUNTED_NOUN = re.compile(
     r"(?:哪几大|哪几个|哪几项|哪几条|哪几种|哪几类|哪些|几大|几项|几个|几类|几种)([\u4e00-\u9fff]{1,3}?)(?:[？?，,。]|具体|分别|有哪些|是什么|都|$)"
 )
 MIN_PHRASE = 4
+MIN_PRINTED_TITLE = 4  # a part title this long, printed whole in a question, names the part
 
 
 def named_part(corpus: CorpusView, question: str, doc_ids: Sequence[str]) -> Provision | None:
-    """The chapter or section whose title explains most of the question (≥ 60% of its weight)."""
+    """The chapter or section whose title the question prints whole ("…提出了哪几条工作原则？"),
+    the longest; else the one whose title explains most of the question (≥ 60% of its weight)."""
+    printed = [
+        p
+        for p in corpus.in_scope(doc_ids)
+        if p.kind in (ProvisionKind.CHAPTER, ProvisionKind.SECTION)
+        and len(p.title) >= MIN_PRINTED_TITLE
+        and p.title in question
+    ]
+    if printed:
+        return max(printed, key=lambda p: len(p.title))
     terms = content_tokens(question, keep=TITLE_WORDS)
     asked_weight = corpus.weight(terms)
     best: tuple[float, Provision] | None = None
