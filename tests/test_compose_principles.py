@@ -26,9 +26,25 @@ OTHER = """北岭县乡村振兴工作要点
 """
 
 
+# no attributions at all: its tasks are its （一）（二） sections
+UNATTRIBUTED = """南湖市绿色出行实施意见
+一、总体要求
+（一）指导思想。以绿色低碳为导向。
+二、重点任务
+（二）优化公交线网。提高公交分担率。
+（三）建设慢行系统。完善自行车道。
+三、保障措施
+（四）加强组织领导。建立协调机制。
+"""
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory: pytest.TempPathFactory) -> PolicyQA:
-    documents = {"dongchuan-urban-renewal-plan": PLAN, "beiling-rural-work-points": OTHER}
+    documents = {
+        "dongchuan-urban-renewal-plan": PLAN,
+        "beiling-rural-work-points": OTHER,
+        "nanhu-green-travel-opinions": UNATTRIBUTED,
+    }
     return keyword_library(tmp_path_factory, documents, ["原则", "改造", "管网", "品牌"])
 
 
@@ -44,3 +60,16 @@ def test_items_on_their_own_lines_are_listed_by_their_first_sentence(qa: PolicyQ
     answer = qa.ask("东川城市更新低碳行动方案的工作要求包括哪几点？")
     assert "共 2 点" in answer.text
     assert "突出节能降碳。" in answer.text and "强化安全底线。" in answer.text
+
+
+def test_a_document_that_attributes_nothing_counts_its_sections(qa: PolicyQA) -> None:
+    answer = qa.ask("南湖市绿色出行实施意见从（一）到最后一共多少条？")
+    assert not answer.refused
+    assert "共列出 4 项" in answer.text and "一（一）至三（四）" in answer.text
+
+
+def test_counting_something_else_than_tasks_is_answered_from_the_provision(qa: PolicyQA) -> None:
+    # "一共几个…" of what a provision names is not a count of the document's tasks
+    answer = qa.ask("南湖市绿色出行实施意见哪一条提到自行车道？一共涉及几种交通方式？")
+    assert "完善自行车道" in answer.text
+    assert "共列出" not in answer.text

@@ -19,6 +19,8 @@ from assistant.understand.intent import Intent, Query
 from assistant.understand.terms import query_terms
 from ingest.model import Provision, ProvisionKind
 
+# counts the tasks or items ("一共多少条？", "有几项任务"), not something else ("一共几个县？")
+COUNTS_ITEMS_RE = re.compile(r"(多少|几)\s*(条|项)|任务")
 ANNEX_WORDS = re.compile(r"专项|方案|附件|分工表|政策体系|规划")
 # A body named as acting in a sentence ("由碳达峰碳中和工作领导小组办公室统筹…", "各级党校（行政学院）").
 BODY_NAME_RE = re.compile(
@@ -179,7 +181,7 @@ class Composer:
             p.kind is ProvisionKind.ANNEX for p in self.corpus.tasks(query.doc_ids)
         ):
             return self._annex_rows(query)
-        if re.search(r"任务|条", query.text):
+        if COUNTS_ITEMS_RE.search(query.text):
             return self._count_items(query)
         return self.grounded.answer(query, hits)
 
@@ -215,6 +217,8 @@ class Composer:
             f"《{self.corpus.doc_title(d)}》共列出 {len(ps)} 项任务（{ps[0].label}至{ps[-1].label}）。"
             for d, ps in by_doc.items()
         ]
+        if not lines:
+            return refuse(query, t.NO_ITEMS)
         return Answer(
             question=query.question,
             text="\n".join(lines),

@@ -264,13 +264,18 @@ class CorpusView:
 
     def items(self, doc_ids: Sequence[str] = ()) -> list[Provision]:
         """The tasks of the body (no annex rows): numbered items, or attributed provisions in a
-        document that has no numbered items."""
+        document that has no numbered items, or the （一）（二） sections of a document that
+        attributes nothing."""
         found: list[Provision] = []
         for doc_id in doc_ids or [d.doc_id for d in self.documents]:
             of_doc = [p for p in self.tasks([doc_id]) if p.kind is not ProvisionKind.ANNEX]
             numbered = [p for p in of_doc if p.kind is ProvisionKind.ITEM]
-            found.extend(numbered or of_doc)
+            sections = [] if of_doc else self._sections(doc_id)
+            found.extend(numbered or of_doc or sections)
         return found
+
+    def _sections(self, doc_id: str) -> list[Provision]:
+        return [p for p in self.in_scope([doc_id]) if p.kind is ProvisionKind.SECTION]
 
     def by_article(self, number: int, doc_ids: Sequence[str] = ()) -> list[Provision]:
         """Items printed with number `number` (第N条), one per document at most."""
