@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.index.corpus import absent_share
 from assistant.service import PolicyQA
 from assistant.understand.terms import content_tokens, in_vocabulary
 from tests.fakes import keyword_library
@@ -56,19 +55,3 @@ def test_listing_on_the_stock_market_is_answered_from_its_task(qa: PolicyQA) -> 
     assert not answer.refused
     assert "大力支持港航企业上市融资" in answer.text
     assert answer.citations[0].key == "1.3"
-
-
-def test_a_word_no_document_holds_weighs_by_its_rarity_in_general_chinese() -> None:
-    assert absent_share("说法") < absent_share("个人所得税") <= 1.0
-    assert absent_share("今年") < 0.5
-    assert absent_share("岸电碳普惠") == 1.0  # a word jieba's table lacks weighs fully
-
-
-def test_everyday_words_do_not_drown_the_question(qa: PolicyQA) -> None:
-    # "今年", "态度", "说法" are printed by no provision: they weigh little, not as much as the
-    # rarest word of the library
-    answer = qa.ask("东浦港航方案今年对港航企业发债是什么态度，有没有绿色债券的说法？")
-    assert not answer.refused
-    assert "发行绿色债券" in answer.text
-    refused = qa.ask("东浦港航方案里，个人所得税专项附加扣除怎么申报？")
-    assert refused.refused

@@ -25,23 +25,6 @@ def provision_tokens(provision: Provision) -> frozenset[str]:
     return _token_set(provision.title + provision.text)
 
 
-@lru_cache(maxsize=1)
-def _general_idf() -> tuple[dict[str, float], float]:
-    """jieba's idf table of general Chinese (shipped with jieba): word → idf, and the largest."""
-    from jieba.analyse.tfidf import DEFAULT_IDF, IDFLoader  # noqa: PLC0415 - 0.5 s, when needed
-
-    table, _median = IDFLoader(DEFAULT_IDF).get_idf()
-    return table, max(table.values(), default=1.0)
-
-
-@lru_cache(maxsize=50_000)
-def absent_share(word: str) -> float:
-    """How rare a word is in general Chinese, 0..1 (1 for a word jieba's table lacks)."""
-    table, most = _general_idf()
-    found = table.get(word)
-    return 1.0 if found is None else found / most
-
-
 @lru_cache(maxsize=20_000)
 def _token_set(text: str) -> frozenset[str]:
     """Cached by text: a library that repeats a provision tokenises it once."""
@@ -336,8 +319,5 @@ class CorpusView:
         return max(self.idf.values(), default=1.0)
 
     def weight(self, tokens: Iterable[str]) -> float:
-        """idf-weight of words; a word no provision holds weighs as rare as it is in general
-        Chinese (`absent_share`): "说法" of "有没有支持的说法" far less than "个人所得税"."""
         top = self.top_idf
-        idf = self.idf
-        return sum(idf[t] if t in idf else top * absent_share(t) for t in tokens)
+        return sum(self.idf.get(t, top) for t in tokens)
