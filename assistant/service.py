@@ -30,7 +30,7 @@ from assistant.understand.scope import (
     document_scope,
     is_naming_word,
 )
-from assistant.understand.terms import content_tokens, in_vocabulary
+from assistant.understand.terms import content_tokens, vocabulary_terms
 from ingest.departments import DepartmentRegistry
 from ingest.errors import IngestError
 from ingest.ids import refuse_same_id
@@ -311,7 +311,7 @@ class PolicyQA:
         text = query.question
         for name in query.departments:
             text = text.replace(name, " ")
-        terms = list(dict.fromkeys(in_vocabulary(t, corpus.idf) for t in content_tokens(text)))
+        terms = vocabulary_terms(text, corpus.idf)
         if len(terms) < 2:
             return False
         before = max(
@@ -346,7 +346,7 @@ class PolicyQA:
         return tuple(ref for _, ref in sorted(titled or labelled))
 
     def _neighbour(self, ref: str, step: int) -> str | None:
-        doc_id, _, key = ref.partition("#")
+        doc_id, key = _ref(ref)
         items = self.corpus.items([doc_id])
         position = next((i for i, p in enumerate(items) if p.key == key), None)
         if position is None or not 0 <= position + step < len(items):

@@ -77,16 +77,18 @@ def in_vocabulary(term: str, vocabulary: Container[str]) -> str:
     return term
 
 
+def vocabulary_terms(text: str, vocabulary: Container[str] = frozenset()) -> list[str]:
+    """`content_tokens` of a text, each in the documents' vocabulary when one is given."""
+    found = content_tokens(text)
+    if vocabulary:
+        found = list(dict.fromkeys(in_vocabulary(t, vocabulary) for t in found))
+    return found
+
+
 def query_terms(query: Query, vocabulary: Container[str] = frozenset()) -> list[str]:
     """What a query asks about: its content words less the words that only named the documents,
     each in the documents' vocabulary when one is given (`in_vocabulary`). A long naming word is
     cut from the text before segmenting, so no token straddles it ("交通运输部等…" → no "部等")."""
-
-    def words(text: str) -> list[str]:
-        found = content_tokens(text)
-        if vocabulary:
-            found = list(dict.fromkeys(in_vocabulary(t, vocabulary) for t in found))
-        return found
 
     cut = query.text
     for word in query.scope_words:
@@ -96,11 +98,11 @@ def query_terms(query: Query, vocabulary: Container[str] = frozenset()) -> list[
     # the document.
     asked = [
         t
-        for t in words(cut)
+        for t in vocabulary_terms(cut, vocabulary)
         if not any(w in t or (len(w) >= 4 and t in w) for w in query.scope_words)
     ]
     # "广东和苏州的绿色金融任务分别由谁牵头？": the title words are also the subject.
-    return asked or words(query.text)
+    return asked or vocabulary_terms(query.text, vocabulary)
 
 
 def without_scope(query: Query) -> str:
