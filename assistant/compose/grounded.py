@@ -42,6 +42,10 @@ QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{3,30})[”\"」]")
 # asks for parts ("分为哪几个部分", "哪几大块"), not names one ("第二部分…有多少条任务")
 PART_WORDS = re.compile(r"(?:哪|几)[\u4e00-\u9fff]{0,3}?(?:部分|方面|板块|块|章|节)|几大")
 TASK_WORDS = re.compile(r"任务|条|项")
+CLAUSE_RE = re.compile(r"([，,；;])")  # kept: a comma runs on, a semicolon ends
+# the stretch of a question that names what a figure measures: from its last stop to "多少"
+NEAR_BEST = 0.8  # a clause this close to the best one names the measure too
+MEASURED_RE = re.compile(r"([^，,。？?！!；;：:]*?)多少")
 LEAD_CHARS = 2  # enumerated items run together open with the same word ("坚持")
 
 
@@ -98,9 +102,7 @@ class GroundedAnswers:
             return (phrase not in text, not all(x in text for x in terms), -c.score)
 
         strong = sorted((c for c in candidates if c.score >= floor and c.sentences), key=rank)
-        if query.asks_figure and not any(
-            _states_figure(query, s) for c in strong for s in c.sentences
-        ):
+        if query.asks_figure and not self._figure_given(query, terms, strong, several):
             return self._not_stated(query, strong[:1])
         if query.intent is Intent.LOCATE:
             # Where the question's words stand as one phrase, those places are the answer.
@@ -113,6 +115,43 @@ class GroundedAnswers:
         if len(query.doc_ids) > 1:
             return self._quotes(query, per_document(strong))
         return self._quotes(query, strong[:2])
+
+    def _figure_given(
+        self, query: Query, terms: Sequence[str], strong: Sequence[Support], several: bool
+    ) -> bool:
+        """Whether the provisions give the figure asked for, in the clause that names what is
+        measured: "二氧化碳排放要下降多少" is not answered by "能耗下降13%，二氧化碳排放下降率确保完成
+        国家下达的目标" although that sentence holds a figure. What is measured is named by the
+        question's words just before "多少" ("企业每台补贴不低于多少" → 每台, 补贴); the clause
+        of the provisions that holds most of them must state the figure, or the clause it runs on
+        into after a comma ("光伏装机，力争达到300万千瓦")."""
+        measured = _measured_words(query.question, terms)
+        printing = [c for c in strong if any(t in c.provision.text for t in measured)]
+        if several or query.asks_year or not printing:
+            # across documents, a year (printed in a clause of its own: "到2060年，…"), or none of
+            # the measured words printed: any figure of the quoted sentences
+            return any(_states_figure(query, s) for c in strong for s in c.sentences)
+        return any(self._states_in_clause(query, measured, c.provision) for c in printing)
+
+    def _states_in_clause(
+        self, query: Query, measured: Sequence[str], provision: Provision
+    ) -> bool:
+        """Whether the clause of one provision that holds most of the measured words states the
+        figure (each provision on its own: another may hold the words without a figure)."""
+        clauses: list[tuple[float, bool]] = []
+        for sentence in sentences(provision.text):
+            parts = CLAUSE_RE.split(sentence)  # clause, separator, clause, …
+            for i in range(0, len(parts), 2):
+                runs_on = i + 2 < len(parts) and parts[i + 1] in "，,"
+                states = _states_figure(query, parts[i]) or (
+                    runs_on and _states_figure(query, parts[i + 2])
+                )
+                weight = self.corpus.weight(t for t in measured if t in parts[i])
+                clauses.append((weight, states))
+        best = max((w for w, _ in clauses), default=0.0)
+        # a qualitative restatement ("能源资源消费量和二氧化碳排放量得到有效控制") beside the
+        # figure's clause does not hide the figure
+        return best > 0 and any(s for w, s in clauses if w >= NEAR_BEST * best)
 
     def _structure_asked(self, query: Query, terms: Sequence[str]) -> Answer | None:
         """A list or count of an enumerated structure, or the targets when nothing but the targets
@@ -264,6 +303,14 @@ def led_sentences(body: Sequence[str]) -> list[str]:
         return []
     lead, count = openings.most_common(1)[0]
     return [x for x in body if x.startswith(lead)] if count >= 2 else []
+
+
+def _measured_words(question: str, terms: Sequence[str]) -> list[str]:
+    """The question's terms printed in the stretch that ends at "多少", less years and target
+    words; all its terms when it has no such stretch or the stretch holds none of them."""
+    stretch = "".join(MEASURED_RE.findall(question))
+    specific = [t for t in terms if t not in TARGET_WORDS and not re.fullmatch(r"20\d\d", t)]
+    return [t for t in specific if t in stretch] or specific
 
 
 def _states_figure(query: Query, sentence: str) -> bool:
