@@ -43,8 +43,8 @@ QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{3,30})[”\"」]")
 PART_WORDS = re.compile(r"(?:哪|几)[\u4e00-\u9fff]{0,3}?(?:部分|方面|板块|块|章|节)|几大")
 TASK_WORDS = re.compile(r"任务|条|项")
 CLAUSE_RE = re.compile(r"([，,；;])")  # kept: a comma runs on, a semicolon ends
-# the stretch of a question that names what a figure measures: from its last stop to "多少"
 NEAR_BEST = 0.8  # a clause this close to the best one names the measure too
+# the stretch of a question that names what a figure measures: from its last stop to "多少"
 MEASURED_RE = re.compile(r"([^，,。？?！!；;：:]*?)多少")
 LEAD_CHARS = 2  # enumerated items run together open with the same word ("坚持")
 
@@ -122,8 +122,8 @@ class GroundedAnswers:
         """Whether the provisions give the figure asked for, in the clause that names what is
         measured: "二氧化碳排放要下降多少" is not answered by "能耗下降13%，二氧化碳排放下降率确保完成
         国家下达的目标" although that sentence holds a figure. What is measured is named by the
-        question's words just before "多少" ("企业每台补贴不低于多少" → 每台, 补贴); the clause
-        of the provisions that holds most of them must state the figure, or the clause it runs on
+        question's words just before "多少" ("企业每台补贴不低于多少" → 每台, 补贴); a clause that
+        holds (nearly, `NEAR_BEST`) most of them must state the figure, or the clause it runs on
         into after a comma ("光伏装机，力争达到300万千瓦")."""
         measured = _measured_words(query.question, terms)
         printing = [c for c in strong if any(t in c.provision.text for t in measured)]
@@ -159,8 +159,7 @@ class GroundedAnswers:
         title as their targets."""
         if query.intent in (Intent.LIST, Intent.COUNT):
             return self.outline(query)
-        specific = [t for t in terms if t not in TARGET_WORDS and not re.fullmatch(r"20\d\d", t)]
-        if query.intent is not Intent.TARGET or specific:
+        if query.intent is not Intent.TARGET or _specific(terms):
             return None
         parts = [p for p in self.corpus.in_scope(query.doc_ids) if "目标" in p.title]
         return self._targets(query, [support(self.corpus, p, list(terms), 1) for p in parts[:3]])
@@ -309,8 +308,13 @@ def _measured_words(question: str, terms: Sequence[str]) -> list[str]:
     """The question's terms printed in the stretch that ends at "多少", less years and target
     words; all its terms when it has no such stretch or the stretch holds none of them."""
     stretch = "".join(MEASURED_RE.findall(question))
-    specific = [t for t in terms if t not in TARGET_WORDS and not re.fullmatch(r"20\d\d", t)]
+    specific = _specific(terms)
     return [t for t in specific if t in stretch] or specific
+
+
+def _specific(terms: Sequence[str]) -> list[str]:
+    """The terms that say what is asked about, less its years and the words of any target."""
+    return [t for t in terms if t not in TARGET_WORDS and not re.fullmatch(r"20\d\d", t)]
 
 
 def _states_figure(query: Query, sentence: str) -> bool:
