@@ -50,6 +50,12 @@ def _ask(text: str) -> tuple[Intent, Role]:
         ("垃圾分类是城管局负责的吗？", Intent.WHO_LEADS),
         ("节水工作是哪三个部门的事？", Intent.WHO_LEADS),
         ("这个方案是哪两个单位联合印发的？", Intent.METADATA),
+        # the issuer asked as "谁" is metadata, not a responsibility (round-5 phrasings, new wording)
+        ("吉林那份实施意见是谁发的？", Intent.METADATA),
+        ("这个通知是以谁的名义下发的？", Intent.METADATA),
+        ("落款单位是哪个？", Intent.METADATA),
+        ("补贴由谁发放？", Intent.WHO_LEADS),
+        ("地方标准由谁负责制定？", Intent.WHO_LEADS),
         ("实施意见分为哪几个部分？", Intent.LIST),
         ("2025年工作要点从哪几个方面安排？", Intent.LIST),
         ("一共部署了几个方面的工作？", Intent.COUNT),

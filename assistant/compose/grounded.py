@@ -11,7 +11,7 @@ from assistant.answer import Answer, Citation
 from assistant.compose import templates as t
 from assistant.compose.outline import counted_siblings, introduced_part, named_part
 from assistant.compose.render import cite, heading, who
-from assistant.compose.targets import asked_years, by_year
+from assistant.compose.targets import asked_years, by_year, year_sentences
 from assistant.compose.verdict import asks_yes_no, verdict_line
 from assistant.index.corpus import CorpusView, sentences
 from assistant.index.retrieve import Hit
@@ -138,8 +138,9 @@ class GroundedAnswers:
     ) -> bool:
         """Whether the clause of one provision that holds most of the measured words states the
         figure (each provision on its own: another may hold the words without a figure)."""
-        clauses: list[tuple[float, bool]] = []
-        for sentence in sentences(provision.text):
+        clauses: list[tuple[float, bool, bool]] = []
+        # "到2030年…能耗下降多少" is not answered by the 2025 sentence's figure
+        for sentence in year_sentences(query.question, provision.text):
             parts = CLAUSE_RE.split(sentence)  # clause, separator, clause, …
             for i in range(0, len(parts), 2):
                 runs_on = i + 2 < len(parts) and parts[i + 1] in "，,"
@@ -147,11 +148,25 @@ class GroundedAnswers:
                     runs_on and _states_figure(query, parts[i + 2])
                 )
                 weight = self.corpus.weight(t for t in measured if t in parts[i])
-                clauses.append((weight, states))
-        best = max((w for w, _ in clauses), default=0.0)
+                whole = all(t in parts[i] for t in measured)
+                clauses.append((weight, states, whole))
+        if any(whole for _, _, whole in clauses):
+            # a clause that names the whole measure is the document's word on it: "能耗大幅下降"
+            # is not answered by "二氧化碳排放比2005年下降65%" beside it
+            return any(s for _, s, whole in clauses if whole)
+        best = max((w for w, _, _ in clauses), default=0.0)
         # a qualitative restatement ("能源资源消费量和二氧化碳排放量得到有效控制") beside the
         # figure's clause does not hide the figure
-        return best > 0 and any(s for w, s in clauses if w >= NEAR_BEST * best)
+        return best > 0 and any(s for w, s, _ in clauses if w >= NEAR_BEST * best)
+
+    def _closest(self, query: Query, s: Support) -> str:
+        """The sentence that comes closest to the figure asked: of the year the question sets
+        when the provision sets its targets by year, else the provision's best-supported one."""
+        measured = _measured_words(query.question, query_terms(query, self.corpus.idf))
+        own = year_sentences(query.question, s.provision.text)
+        if not own or own == sentences(s.provision.text):
+            return s.sentences[0]
+        return max(own, key=lambda x: self.corpus.weight(w for w in measured if w in x))
 
     def _structure_asked(self, query: Query, terms: Sequence[str]) -> Answer | None:
         """A list or count of an enumerated structure, or the targets when nothing but the targets
@@ -285,7 +300,9 @@ class GroundedAnswers:
 
     def _not_stated(self, query: Query, supports: Sequence[Support]) -> Answer:
         lines = [t.NOT_STATED]
-        lines += [f"> {s.sentences[0]}（{heading(self.corpus, s.provision)}）" for s in supports]
+        lines += [
+            f"> {self._closest(query, s)}（{heading(self.corpus, s.provision)}）" for s in supports
+        ]
         return Answer(
             question=query.question,
             text="\n".join(lines),

@@ -37,5 +37,21 @@ def asked_years(question: str) -> list[str]:
     return ASKED_YEAR.findall(question)
 
 
+def set_years(question: str) -> list[str]:
+    """The years a question sets a target for ("到2030年…下降多少" → 2030), not the base year it
+    compares with ("比2020年")."""
+    return [a or b for a, b in YEAR_MARK.findall(question)]
+
+
+def year_sentences(question: str, text: str) -> list[str]:
+    """The sentences of `text` under the year the question sets, when the text sets its targets
+    year by year; all its sentences otherwise."""
+    years = set_years(question)
+    stretches = by_year(text) if years else []
+    if not stretches:
+        return sentences(text)
+    return [x for y in stretches if y.year in years for x in y.sentences]
+
+
 def has_year_stretches(text: str) -> bool:
     return len(by_year(text)) >= 2 or bool(by_year(text) and YEAR_MARK.match(text.strip()))
