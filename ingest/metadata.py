@@ -25,6 +25,10 @@ _MUNICIPAL = re.compile(r"市|州|县|区|盟")
 _GOVERNMENT = re.compile(r"人民政府|政府办公厅|办公厅|办公室|党委|省委|市委|县委|中共|国务院")
 
 
+# a web headline quoting the title: who, a verb of issuing, 《the title》
+_HEADLINE = re.compile(r"([^《》]{0,30}?)(?:出台|印发|发布|公布)《([^《》]{4,80})》")
+
+
 @dataclass(frozen=True, slots=True)
 class TitleParts:
     title: str
@@ -51,10 +55,16 @@ def trim_title(compact: str) -> str:
 def split_title(line: str) -> TitleParts:
     """ "中共苏州市委 苏州市人民政府 关于…碳达峰 碳中和工作的实施意见" → issuers + title."""
     compact = trim_title(re.sub(r"\s+", "", line))
+    quoted = _HEADLINE.fullmatch(compact)
+    if quoted:  # "江苏印发《关于…实施意见》": a headline quoting the title
+        issuers = tuple(m.group(0) for m in _ISSUER.finditer(quoted.group(1)))
+        whole = "".join(issuers) == quoted.group(1)
+        return TitleParts(quoted.group(2), issuers if whole else ())
     at = compact.find("关于")
     if at <= 0:
         return TitleParts(compact, ())
-    prefix = re.sub("[、，,]", "", compact[:at])  # "中共江西省委、江西省人民政府关于…"
+    # "中共江西省委、江西省人民政府关于…", "上饶市人民政府印发关于…的通知"
+    prefix = re.sub("[、，,]|(?:印发|出台|发布)$", "", compact[:at])
     issuers = tuple(m.group(0) for m in _ISSUER.finditer(prefix))
     if "".join(issuers) != prefix:
         return TitleParts(compact, ())
@@ -102,6 +112,9 @@ def _title_line(head: list[str]) -> tuple[str, int]:
         if len(compact) > 100 or "。" in compact:
             continue
         core = _TRAILING_NOTE.sub("", compact)  # "…三年行动计划（2021-2023年）"
+        wrapped = _wrapped_title(head, i)
+        if wrapped is not None:
+            return wrapped, i
         if "关于" in compact or _TITLE_END.search(core):
             if i and "关于" not in compact and _starts_title(head[i - 1]):
                 # "省生态环境厅2022年推动碳达峰碳中和工" + "作计划": a title wrapped over two lines
@@ -114,6 +127,45 @@ def _title_line(head: list[str]) -> tuple[str, int]:
                     return line + head[i + 1], i
             return line, i
     return (head[0], 0) if head else ("", 0)
+
+
+# what may follow a title's last word on a line of its own: its years, "的通知"
+_TITLE_TAIL = re.compile(
+    r"[（(]\d{4}\s*[-—–－~～至]\s*\d{4}\s*年?[）)](?:的(?:通知|意见))?|的(?:通知|意见|实施意见)"
+)
+MAX_TITLE_LINES = 4
+
+
+def _wrapped_title(head: list[str], i: int) -> str | None:
+    """A title that a line opens and the next ones finish, as a page prints a long title: "重庆市人民
+    政府关于" + "印发以实现…为引领" + "深入推进…行动计划" + "（2022—2025年）的通知", or a headline
+    quoting it ("河北省委省政府出台《关于…碳中和工" + "实施意见》"). None unless the line opens a title
+    (关于 or 《) that it does not finish and the lines that follow finish it."""
+    first = re.sub(r"\s+", "", head[i])
+    opens_quote = first.count("《") > first.count("》")
+    if not _starts_title(head[i]) and not opens_quote:
+        return None
+    if not ("关于" in first or opens_quote) or _finished(first):
+        return None
+    joined = first
+    for j in range(i + 1, min(i + MAX_TITLE_LINES, len(head))):
+        nxt = re.sub(r"\s+", "", head[j])
+        if not (_starts_title(head[j]) or _TITLE_TAIL.fullmatch(nxt) or nxt.endswith("》")):
+            return None
+        joined += nxt
+        if _finished(joined):
+            # a tail on the line after ("…行动计划" + "（2022—2025年）的通知") belongs to it
+            tail = re.sub(r"\s+", "", head[j + 1]) if j + 1 < len(head) else ""
+            if _TITLE_TAIL.fullmatch(tail):
+                joined += tail
+            return joined
+    return None
+
+
+def _finished(compact: str) -> bool:
+    if compact.count("《") > compact.count("》"):
+        return False
+    return bool(_TITLE_END.search(_TRAILING_NOTE.sub("", compact.rstrip("》"))))
 
 
 def _issuer_lines(head: list[str]) -> tuple[str, ...]:

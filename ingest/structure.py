@@ -62,7 +62,13 @@ def _is_body_line(line: str) -> bool:
 
 def _split_front(doc_id: str, lines: list[str]) -> list[Provision]:
     """Title block (meta) and the text before the first heading (preamble)."""
-    cut = next((i for i, line in enumerate(lines) if _is_body_line(line)), len(lines))
+    # A document opens with its title: a first line without a sentence is the title block however
+    # long a web page glued it ("…实施意见（2022年3月13日）", the title printed twice with its number
+    # and addressees).
+    cut = next(
+        (i for i, line in enumerate(lines) if _is_body_line(line) and (i or "。" in line)),
+        len(lines),
+    )
     out: list[Provision] = []
     if lines[:cut]:
         out.append(

@@ -111,3 +111,47 @@ def test_a_cited_document_does_not_name_the_one_that_implements_it() -> None:
     assert short_title(cited) == "绿色出行实施意见"
     # a notice that publishes the quoted document is named by it
     assert short_title("关于印发《城市绿色出行行动方案》的通知") == "城市绿色出行行动方案"
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "issuers"),
+    [
+        # written for this test: a title over three lines, its years and 的通知 on the last
+        (
+            "某市人民政府关于\n印发以绿色转型为引领\n推动县域经济发展行动计划\n（2024—2027年）的通知\n某府发〔2024〕3号\n",
+            "关于印发以绿色转型为引领推动县域经济发展行动计划（2024—2027年）的通知",
+            ("某市人民政府",),
+        ),
+        (
+            "某市人民政府关于印发某市加快\n推进城乡节水\n型社会建设实施方案的通知\n各区人民政府：\n",
+            "关于印发某市加快推进城乡节水型社会建设实施方案的通知",
+            ("某市人民政府",),
+        ),
+        # a web headline quoting the title, over two lines, and one that issues it on one line
+        (
+            "某省委省政府出台《关于推进绿色低碳\n发展的实施意见》\n日前，某省出台了意见。\n",
+            "关于推进绿色低碳发展的实施意见",
+            (),
+        ),
+        (
+            "某市人民政府印发关于推进节水型城市建设的实施方案的通知\n各县（市、区）人民政府：\n",
+            "关于推进节水型城市建设的实施方案的通知",
+            ("某市人民政府",),
+        ),
+    ],
+)
+def test_a_title_wrapped_or_quoted_in_a_headline(
+    head: str, title: str, issuers: tuple[str, ...]
+) -> None:
+    doc = extract_metadata("t", clean(f"{head}一、总体要求\n内容。\n"))
+    assert (doc.title, doc.issuers) == (title, issuers)
+
+
+def test_real_titles_over_three_lines() -> None:
+    title, issuers, number = metadata_of("chongqing-manufacturing-green-development-action-plan")
+    assert title.startswith("关于印发以实现碳达峰碳中和目标为引领") and title.endswith(
+        "行动计划（2022—2025年）的通知"
+    )
+    assert issuers == ("重庆市人民政府",) and number == "渝府发〔2022〕34号"
+    title, _, _ = metadata_of("tianjin-green-low-carbon-circular-economy-plan")
+    assert title == "关于印发天津市加快建立健全绿色低碳循环发展经济体系实施方案的通知"
