@@ -17,6 +17,7 @@ KIND_RE = re.compile(r"意见|方案|计划|规划|通知|办法|要点|纲要|�
 FILLER = frozenset("的之和与及里中上")
 MIN_INFORMATIVE = 3  # characters of the piece besides the kind word and fillers
 MAX_NAMED = 3  # a piece that this many documents share names no document
+ISSUER_WORDS = re.compile(r"省委|市委|省政府|市政府|人民政府|政府|党委|省|市")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,8 @@ def named_by_short_title(question: str, titles: Mapping[str, str]) -> Named | No
             start = _longest_piece(question, end, title)
             piece = question[start:end]
             body = piece[: len(piece) - len(m.group(0))]
-            informative = sum(1 for ch in body if ch not in FILLER)
+            # "省政府的实施意见" names an issuer and a kind, not a title
+            informative = sum(1 for ch in ISSUER_WORDS.sub("", body) if ch not in FILLER)
             if informative >= MIN_INFORMATIVE and informative > best.get(doc_id, (0, ""))[0]:
                 best[doc_id] = (informative, piece)
     if not best:

@@ -60,7 +60,7 @@ def _several_named(question: str, corpus: CorpusView) -> Scope | None:
     words: list[str] = []
     parts = 0
     for part in CONJUNCTION_RE.split(question):
-        if len(part) < 3 or not _names_a_document(part):
+        if len(part) < 2 or not _names_a_document(part):  # "苏州和江苏省的…"
             continue
         found = _named_documents(part, corpus)
         doc_ids = _of_level(part, _of_asked_year(part, found.doc_ids, corpus), corpus)
@@ -109,6 +109,7 @@ NATIONAL_RE = re.compile(
     r"(?=[“”\"\u4e00-\u9fff]{0,12}?(?:方案|意见|计划|规划|文件|政策))"
 )
 QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{4,30})[”\"」]")
+CENTRAL_ISSUERS = frozenset({"中共中央", "国务院", "中共中央办公厅", "国务院办公厅"})
 
 
 def _of_level(question: str, doc_ids: tuple[str, ...], corpus: CorpusView) -> tuple[str, ...]:
@@ -116,7 +117,10 @@ def _of_level(question: str, doc_ids: tuple[str, ...], corpus: CorpusView) -> tu
     if len(doc_ids) < 2 or not NATIONAL_RE.search(question):
         return doc_ids
     national = tuple(d for d in doc_ids if corpus.document_by_id[d].level is Level.NATIONAL)
-    return national or doc_ids
+    # "国家的双碳意见": the state's own (中共中央, 国务院) before a ministry's that implements it
+    central = tuple(d for d in national if set(corpus.document_by_id[d].issuers) & CENTRAL_ISSUERS)
+    ministry = re.search(r"[部委局署]", question) is not None
+    return (central if central and not ministry else national) or doc_ids
 
 
 def _printing_quoted(
@@ -162,29 +166,27 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
             return Scope(tuple(named), (number.group(0),))
     places = [p for p in (*PLACES, *LOCAL_PLACES) if p in question]
     signed = [] if places else _signed_by(question, corpus)
-    short = named_by_short_title(question, corpus.full_names)
-    if short is not None and _overruled(short.doc_ids, places, signed, corpus):
-        short = None
-    if short is not None:
-        # "江苏节能意见", "成渝联合行动方案": a short title names the document; a place narrows it.
-        of_places = [d for d in short.doc_ids if any(p in corpus.scope_text(d) for p in places)]
-        named = of_places or list(short.doc_ids)
-        if len(named) > 1:
-            # "国务院碳达峰方案": of the documents the short title fits, those whose title block
-            # shares the most other words with the question (the issuer, a year, a topic)
-            rest = [t for t in content_tokens(question) if t not in short.piece]
-            best, common = _best_titles(named, rest, corpus)
-            if best:
-                return Scope(tuple(best), (short.piece, *places, *common))
-        return Scope(tuple(named), (short.piece, *places))
-    terms = [t for t in content_tokens(question) if not any(p in t for p in places)]
+    by_short_title = _short_title_scope(question, places, signed, corpus)
+    if by_short_title is not None:
+        return by_short_title
+    # "双碳意见" names the 碳达峰碳中和 documents
+    asked = content_tokens(f"{question} {expand(question)}")
+    terms = [
+        t for t in dict.fromkeys(asked) if not any(p in t for p in places) and t not in LEVEL_WORDS
+    ]
     chosen: list[str] = []
     words: list[str] = list(places)
     for place in places:
         of_place = [d.doc_id for d in corpus.documents if place in corpus.scope_text(d.doc_id)]
-        best, common = _best_titles(of_place, terms, corpus)
+        # a title block that names the place counts it ("江苏双碳实施意见": the province's own
+        # opinion, not Suzhou's that mentions 江苏 in its preamble)
+        named = [*terms, place]
+        best, common = _best_titles(of_place, named, corpus)
+        if best and not _of_kind(question, best, corpus):
+            # "江西省政府的碳达峰方案": of the place's documents, those of the kind it says
+            best, common = _best_titles(_of_kind(question, of_place, corpus), named, corpus)
         chosen.extend(best or of_place)
-        words.extend(common)
+        words.extend(w for w in common if _naming(question, w))
     if signed:
         # "交通运输部的双碳实施意见": an issuer printed whole names the documents it issued
         best, common = _best_titles(signed, terms, corpus)
@@ -211,6 +213,36 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
     return Scope(tuple(dict.fromkeys(chosen)), tuple(dict.fromkeys(words)))
 
 
+def _short_title_scope(
+    question: str, places: Sequence[str], signed: Sequence[str], corpus: CorpusView
+) -> Scope | None:
+    """ "江苏节能意见", "成渝联合行动方案": the documents a short title names (a place narrows
+    them); None when the question abbreviates no title."""
+    short = named_by_short_title(question, corpus.full_names)
+    if short is None or _overruled(short.doc_ids, places, signed, corpus):
+        return None
+    if not places and _part_of_a_title(short.piece, question, corpus):
+        # "科技支撑碳达峰碳中和实施方案由谁负责？": the question prints a provision's title (a
+        # sub-plan of an annex) that holds the piece; it names that provision, not a document
+        return None
+    of_places = [d for d in short.doc_ids if any(p in corpus.scope_text(d) for p in places)]
+    named = of_places or list(short.doc_ids)
+    if len(named) > 1:
+        # "国务院碳达峰方案": of the documents the short title fits, those whose title block
+        # shares the most other words with the question (the issuer, a year, a topic)
+        rest = [t for t in content_tokens(question) if t not in short.piece]
+        best, common = _best_titles(named, rest, corpus)
+        if best:
+            return Scope(tuple(best), (short.piece, *places, *common))
+    return Scope(tuple(named), (short.piece, *places))
+
+
+def _part_of_a_title(piece: str, question: str, corpus: CorpusView) -> bool:
+    """Whether a provision title that the question prints whole is longer than the piece and
+    holds it."""
+    return any(piece in p.title and len(p.title) > len(piece) for p in corpus.titled_in(question))
+
+
 def _overruled(
     by_short_title: Sequence[str], places: Sequence[str], signed: Sequence[str], corpus: CorpusView
 ) -> bool:
@@ -235,6 +267,50 @@ def _signed_by(question: str, corpus: CorpusView) -> list[str]:
     ]
 
 
+NAMING_WINDOW = 12  # characters before a kind of document (意见, 方案…) that name the document
+
+
+def _naming(question: str, word: str) -> bool:
+    """Whether a word the question shares with a document's title block names the document: it
+    stands just before the kind of document ("江苏省委省政府那份双碳意见"), or the question says it
+    by another name (双碳 → 碳达峰); not a topic said apart from the name ("江苏的碳达峰政策体系在
+    省委省政府实施意见里…": 碳达峰 is asked about)."""
+    if word not in question:
+        return True
+    kinds = [m.start() for m in KIND_RE.finditer(question)]
+    for m in re.finditer(re.escape(word), question):
+        if any(0 <= k - m.end() <= NAMING_WINDOW for k in kinds):
+            return True
+    return False
+
+
+def _of_kind(question: str, doc_ids: list[str], corpus: CorpusView) -> list[str]:
+    """The documents of the kind the question says (方案, 意见…); all of them when it says none."""
+    kinds = set(KIND_RE.findall(question))
+    if not kinds:
+        return doc_ids
+    return [d for d in doc_ids if any(k in corpus.doc_title(d) for k in kinds)]
+
+
+# words that say a document's level, which `_of_level` reads, not words of its title
+LEVEL_WORDS = frozenset({"国家", "中央", "全国", "国家级"})
+# "中共江西省委" → 省委, "江西省人民政府" → 省政府: what a question calls a document's issuers
+ISSUER_LEVEL_RE = re.compile(r"(省|市|区|县|州|盟)(委|人民政府)$")
+
+
+def issuer_words(issuers: Sequence[str]) -> frozenset[str]:
+    """The names a question gives a document's issuers: each printed whole, and a party committee
+    or a government by its level ("江苏省委省政府那份意见")."""
+    words: set[str] = set(issuers)
+    for name in issuers:
+        m = ISSUER_LEVEL_RE.search(name)
+        if m:
+            words.add(m.group(1) + ("委" if m.group(2) == "委" else "政府"))
+        if name.endswith("政府"):
+            words.add("政府")
+    return frozenset(words)
+
+
 def _best_titles(
     doc_ids: Sequence[str], terms: list[str], corpus: CorpusView, *, strict: bool = False
 ) -> tuple[list[str], list[str]]:
@@ -243,7 +319,8 @@ def _best_titles(
     clearly — and those shared words."""
     scores: dict[str, tuple[float, list[str]]] = {}
     for doc_id in doc_ids:
-        words = _block_words(corpus.title_blocks[doc_id])
+        document = corpus.document_by_id[doc_id]
+        words = _block_words(corpus.title_blocks[doc_id]) | issuer_words(document.issuers)
         common = [t for t in terms if t in words]
         specific = [t for t in common if t not in GENERIC_TITLE_WORDS]
         if specific and (not strict or (len(common) >= 2 and len(specific) >= 2)):
