@@ -69,6 +69,11 @@ def rank_tasks(
     # The question's longest run of characters printed in the documents ("企业减污降碳协同创新"):
     # a title that prints it is named by the question, words the term list may have dropped.
     phrase = corpus.longest_quoted(query.question, min_chars=MIN_PHRASE)
+    # A phrase that a document's title prints names that document, not one of its tasks; across
+    # documents it then credits no task ("绿色金融" of a green-finance plan does not make another
+    # plan's "发展绿色金融" the one asked about).
+    if phrase and any(phrase in corpus.doc_title(d) for d in {p.doc_id for p in provisions}):
+        phrase = ""
     scored: list[Candidate] = []
     for rank, p in enumerate(dict.fromkeys(provisions)):
         if p.responsibility.is_empty or p.kind is ProvisionKind.META:
@@ -78,8 +83,8 @@ def rank_tasks(
         # the match, never lower it below the support of the text
         match = (s + max(title_overlap(corpus, p, terms), s)) / 2 - RANK_PENALTY * rank
         evidence = (s + asked_in_title(corpus, p, terms)) / 2
-        if phrase and phrase in p.title and phrase not in corpus.doc_title(p.doc_id):
-            evidence += PHRASE_EVIDENCE  # (a phrase of the document's own title names no task)
+        if phrase and phrase in p.title:
+            evidence += PHRASE_EVIDENCE
         scored.append(Candidate(p, max(match, 0.0), evidence))
     return sorted(scored, key=lambda c: (-c.match, -c.evidence))
 

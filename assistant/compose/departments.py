@@ -25,6 +25,8 @@ from assistant.understand.intent import PLACES, Query, Role
 from assistant.understand.terms import query_terms
 from ingest.model import Provision, ProvisionKind, Responsibility, Span
 
+MAX_SHOWN = 4  # documents whose closest task an abstention shows
+
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
@@ -193,8 +195,15 @@ class DepartmentAnswers:
     def _abstain(self, query: Query, choice: Choice) -> Answer:
         terms = query_terms(query, self.corpus.idf)
         floor = max(self.th.min_match, choice.candidates[0].match / 2)
-        shown = [c.provision for c in choice.candidates[:3] if c.match >= floor]
-        lines = [t.ABSTAIN]
+        close = [c.provision for c in choice.candidates if c.match >= floor]
+        documents = list(dict.fromkeys(p.doc_id for p in close))
+        if not query.doc_ids and len(documents) > 1:
+            # no document named and several fit: the closest task of each document
+            shown = [next(p for p in close if p.doc_id == d) for d in documents[:MAX_SHOWN]]
+            lines = [t.ABSTAIN_DOCUMENTS]
+        else:
+            shown = close[:3]
+            lines = [t.ABSTAIN]
         citations: list[Citation] = []
         for i, p in enumerate(shown, 1):
             quote = (support(self.corpus, p, terms, 1).sentences or (attribution_sentence(p),))[0]

@@ -27,6 +27,10 @@ NO_DEPARTMENT_TASKS = "已收录文件中没有点名“{department}”{role}的
 ANNEX_NOTE = "另：附件分工表中还有 {n} 项专项方案由{department}负责（可问“{department}在附件中负责哪些方案？”）。"
 NO_LEAD_NOTE = "该条未明确牵头部门。"
 ABSTAIN = "不能确定您问的是哪一项任务，没有直接给出部门。最相关的几项如下，请指明条款或任务名称："
+ABSTAIN_DOCUMENTS = (
+    "问题没有指明文件，几份文件都有相关任务，没有直接给出部门。各文件最相关的一项如下，"
+    "请指明文件（或在文件列表中选定）："
+)
 FOLLOW_UP_READ = "按上文理解为：{resolved}"
 EMPTY_INDEX = "文件库为空，请先导入文件（policyqa ingest）。"
 
