@@ -139,6 +139,8 @@ class GroundedAnswers:
         """Whether the clause of one provision that holds most of the measured words states the
         figure (each provision on its own: another may hold the words without a figure)."""
         clauses: list[tuple[float, bool, bool]] = []
+        # the measured words the provision prints (a word it never prints tells no clause apart)
+        printed = [t for t in measured if t in provision.text]
         # "到2030年…能耗下降多少" is not answered by the 2025 sentence's figure
         for sentence in year_sentences(query.question, provision.text):
             parts = CLAUSE_RE.split(sentence)  # clause, separator, clause, …
@@ -148,7 +150,7 @@ class GroundedAnswers:
                     runs_on and _states_figure(query, parts[i + 2])
                 )
                 weight = self.corpus.weight(t for t in measured if t in parts[i])
-                whole = all(t in parts[i] for t in measured)
+                whole = bool(printed) and all(t in parts[i] for t in printed)
                 clauses.append((weight, states, whole))
         if any(whole for _, _, whole in clauses):
             # a clause that names the whole measure is the document's word on it: "能耗大幅下降"

@@ -46,8 +46,11 @@ def document_scope(question: str, corpus: CorpusView) -> Scope:
     doc_ids = _printing_quoted(question, doc_ids, corpus)
     if not doc_ids:
         return scope
+    # "国家的双碳意见", "中央那份意见": the level named the documents too
+    level = [w for w in LEVEL_WORDS if w in question] if NATIONAL_RE.search(question) else []
     return Scope(
-        doc_ids, tuple(dict.fromkeys((*scope.words, *title_words(question, doc_ids, corpus))))
+        doc_ids,
+        tuple(dict.fromkeys((*scope.words, *level, *title_words(question, doc_ids, corpus)))),
     )
 
 
@@ -67,7 +70,7 @@ def _several_named(question: str, corpus: CorpusView) -> Scope | None:
         if doc_ids and len(doc_ids) <= MAX_PER_PART:
             parts += 1
             named.extend(doc_ids)
-            words.extend(found.words)
+            words.extend(w for w in found.words if _naming(part, w))
     if parts < 2 or len(set(named)) < 2:
         return None
     return Scope(tuple(dict.fromkeys(named)), tuple(dict.fromkeys(words)))
@@ -88,7 +91,16 @@ def chosen_scope(question: str, doc_ids: tuple[str, ...], corpus: CorpusView) ->
     those documents, and the question's words that name them anyway ("江苏生态环境厅22年计划里…")."""
     named = document_scope(question, corpus)
     words = named.words if set(named.doc_ids) & set(doc_ids) else ()
-    return Scope(doc_ids, tuple(dict.fromkeys((*words, *title_words(question, doc_ids, corpus)))))
+    # a place the chosen documents are of names them, whichever document it would pick alone
+    places = [
+        p
+        for p in (*PLACES, *LOCAL_PLACES)
+        if p in question and any(p in corpus.scope_text(d) for d in doc_ids)
+    ]
+    return Scope(
+        doc_ids,
+        tuple(dict.fromkeys((*words, *places, *title_words(question, doc_ids, corpus)))),
+    )
 
 
 def title_words(question: str, doc_ids: Sequence[str], corpus: CorpusView) -> list[str]:
@@ -186,7 +198,7 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
             # "江西省政府的碳达峰方案": of the place's documents, those of the kind it says
             best, common = _best_titles(_of_kind(question, of_place, corpus), named, corpus)
         chosen.extend(best or of_place)
-        words.extend(w for w in common if _naming(question, w))
+        words.extend(common)
     if signed:
         # "交通运输部的双碳实施意见": an issuer printed whole names the documents it issued
         best, common = _best_titles(signed, terms, corpus)
@@ -275,7 +287,7 @@ def _naming(question: str, word: str) -> bool:
     stands just before the kind of document ("江苏省委省政府那份双碳意见"), or the question says it
     by another name (双碳 → 碳达峰); not a topic said apart from the name ("江苏的碳达峰政策体系在
     省委省政府实施意见里…": 碳达峰 is asked about)."""
-    if word not in question:
+    if word not in question or is_naming_word(word):
         return True
     kinds = [m.start() for m in KIND_RE.finditer(question)]
     for m in re.finditer(re.escape(word), question):
