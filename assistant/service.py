@@ -28,7 +28,6 @@ from assistant.understand.scope import (
     chosen_scope,
     document_place,
     document_scope,
-    is_naming_word,
 )
 from assistant.understand.terms import content_tokens, vocabulary_terms
 from ingest.departments import DepartmentRegistry
@@ -366,8 +365,13 @@ class PolicyQA:
         text = query.text
         if query.doc_ids and query.scope_words:
             # The words that named the documents have done their job; they would only pull in
-            # title blocks and preambles.
-            naming = [w for w in query.scope_words if is_naming_word(w)]
+            # title blocks, preambles and the chapters that repeat the title ("江苏双碳实施意见…":
+            # 碳达峰碳中和 is in every 组织实施 provision). Longest first, so no piece is left.
+            naming = sorted(
+                (w for w in query.scope_words if len(w) >= 2),
+                key=len,
+                reverse=True,
+            )
             stripped = re.sub("|".join(map(re.escape, naming)) or "^$", " ", text).strip()
             text = stripped if len(stripped) >= 2 else text
 

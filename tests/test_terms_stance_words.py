@@ -46,3 +46,18 @@ def test_a_stance_on_what_the_document_does_not_cover_is_refused(
     qa: PolicyQA, question: str
 ) -> None:
     assert qa.ask(question, doc_id=DOC).refused
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["吉林双碳实施意见对差别化电价、分时电价是什么态度？", "吉林省委省政府的双碳意见对电价优惠怎么规定？"],
+)
+def test_the_words_that_named_the_document_do_not_steer_retrieval(
+    qa: PolicyQA, question: str
+) -> None:
+    # "双碳实施意见" names the document (碳达峰碳中和 is in every 组织实施 provision of it): the
+    # question's own words find the provision (found on round 6, u8js005: "江苏双碳实施意见对
+    # 惩罚性电价…"); asked as typed, without choosing the document
+    answer = qa.ask(question)
+    assert not answer.refused
+    assert [(c.doc_id, c.key) for c in answer.citations][:1] == [(DOC, "11.27")]
