@@ -28,6 +28,7 @@ from assistant.understand.scope import (
     chosen_scope,
     document_place,
     document_scope,
+    is_naming_word,
 )
 from assistant.understand.terms import content_tokens, vocabulary_terms
 from ingest.departments import DepartmentRegistry
@@ -365,10 +366,15 @@ class PolicyQA:
         text = query.text
         if query.doc_ids and query.scope_words:
             # The words that named the documents have done their job; they would only pull in
-            # title blocks, preambles and the chapters that repeat the title ("江苏双碳实施意见…":
-            # 碳达峰碳中和 is in every 组织实施 provision). Longest first, so no piece is left.
+            # title blocks and preambles. So have the words a name stood for ("双碳意见" →
+            # 碳达峰碳中和, in every 组织实施 provision); a title word the question prints may be
+            # its topic ("没完成碳达峰目标的地区…") and stays. Longest first, so no piece is left.
             naming = sorted(
-                (w for w in query.scope_words if len(w) >= 2),
+                (
+                    w
+                    for w in query.scope_words
+                    if is_naming_word(w) or (len(w) >= 2 and w not in query.question)
+                ),
                 key=len,
                 reverse=True,
             )
