@@ -50,7 +50,10 @@ def test_a_stance_on_what_the_document_does_not_cover_is_refused(
 
 @pytest.mark.parametrize(
     "question",
-    ["吉林双碳实施意见对差别化电价、分时电价是什么态度？", "吉林省委省政府的双碳意见对电价优惠怎么规定？"],
+    [
+        "吉林双碳实施意见对差别化电价、分时电价是什么态度？",
+        "吉林省委省政府的双碳意见对电价优惠怎么规定？",
+    ],
 )
 def test_the_words_that_named_the_document_do_not_steer_retrieval(
     qa: PolicyQA, question: str
