@@ -32,6 +32,8 @@ class Candidate:
     provision: Provision
     match: float  # 0..1, for ranking
     evidence: float  # 0..1, the question's words found in the text and the title
+    # the question's longest phrase printed in the documents: in the text only (not the title)
+    phrase_in_text_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,8 @@ def rank_tasks(
         evidence = (s + asked_in_title(corpus, p, terms)) / 2
         if phrase and phrase in p.title:
             evidence += PHRASE_EVIDENCE
-        scored.append(Candidate(p, max(match, 0.0), evidence))
+        in_text_only = bool(phrase) and phrase in p.text and phrase not in p.title
+        scored.append(Candidate(p, max(match, 0.0), evidence, in_text_only))
     return sorted(scored, key=lambda c: (-c.match, -c.evidence))
 
 
@@ -106,6 +109,10 @@ def confidence(candidates: Sequence[Candidate], min_margin: float) -> float:
         # another document's task with other departments, with no document named: the question
         # fits both unless one stands out clearly
         min_margin = max(min_margin, CROSS_DOCUMENT_MARGIN)
+        if best.phrase_in_text_only and rival.phrase_in_text_only:
+            # both print the question's phrase ("公共建筑用能限额") in their text, neither in a
+            # title: what is left between them (a common word of one title) tells no document
+            margin = 0.0
     if min_margin <= 0 or margin >= min_margin:
         return best.match
     return best.match * max(margin, 0.0) / min_margin
