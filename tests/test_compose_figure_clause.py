@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.service import PolicyQA
+from tests.conftest import EXTERNAL
 from tests.fakes import keyword_library
 
 PLAN = """东岭市人民政府关于印发东岭市节能节水行动方案的通知
@@ -44,3 +45,21 @@ def test_the_figure_of_the_measure_asked_is_given(qa: PolicyQA, question: str, f
     answer = qa.ask(question)
     assert not answer.refused
     assert figure in answer.text
+
+
+@pytest.fixture(scope="module")
+def jiangxi(tmp_path_factory: pytest.TempPathFactory) -> PolicyQA:
+    doc = "jiangxi-dual-carbon-implementation-opinions"
+    text = (EXTERNAL / f"{doc}.txt").read_text("utf-8")
+    vocab = ["能耗", "二氧化碳", "非化石能源", "消费比重", "单位地区生产总值"]
+    return keyword_library(tmp_path_factory, {doc: text}, vocab)
+
+
+def test_a_clause_with_its_own_measure_is_no_figure_of_the_one_before(jiangxi: PolicyQA) -> None:
+    # "…二氧化碳排放确保完成国家下达指标，非化石能源消费比重达到18.3％": the 18.3％ is the next
+    # measure's (found on round 6, Hunan; tested on the Jiangxi opinion, which no bank is about)
+    answer = jiangxi.ask("江西到2025年单位地区生产总值二氧化碳排放要下降多少？")
+    assert answer.refused
+    assert "确保完成国家下达指标" in answer.text
+    given = jiangxi.ask("江西到2025年非化石能源消费比重要达到多少？")
+    assert not given.refused and "18.3" in given.text

@@ -46,6 +46,7 @@ CLAUSE_RE = re.compile(r"([，,；;])")  # kept: a comma runs on, a semicolon en
 NEAR_BEST = 0.8  # a clause this close to the best one names the measure too
 # the stretch of a question that names what a figure measures: from its last stop to "多少"
 MEASURED_RE = re.compile(r"([^，,。？?！!；;：:]*?)多少")
+RUN_ON_WORDS = 4  # characters before a figure in a clause that only continues the one before
 LEAD_CHARS = 2  # enumerated items run together open with the same word ("坚持")
 
 
@@ -145,7 +146,7 @@ class GroundedAnswers:
         for sentence in year_sentences(query.question, provision.text):
             parts = CLAUSE_RE.split(sentence)  # clause, separator, clause, …
             for i in range(0, len(parts), 2):
-                runs_on = i + 2 < len(parts) and parts[i + 1] in "，,"
+                runs_on = i + 2 < len(parts) and parts[i + 1] in "，," and _continues(parts[i + 2])
                 states = _states_figure(query, parts[i]) or (
                     runs_on and _states_figure(query, parts[i + 2])
                 )
@@ -329,6 +330,14 @@ def _measured_words(question: str, terms: Sequence[str]) -> list[str]:
     stretch = "".join(MEASURED_RE.findall(question))
     specific = _specific(terms)
     return [t for t in specific if t in stretch] or specific
+
+
+def _continues(clause: str) -> bool:
+    """Whether a clause only gives the figure of the one before ("光伏装机，力争达到300万千瓦"), not a
+    measure of its own ("…下降率完成国家下达的目标任务，非化石能源消费比重达到22%左右")."""
+    m = re.search(r"[0-9０-９]", clause)
+    before = clause[: m.start()] if m else clause
+    return sum(1 for ch in before if "\u4e00" <= ch <= "\u9fff") <= RUN_ON_WORDS
 
 
 def _specific(terms: Sequence[str]) -> list[str]:
