@@ -109,9 +109,11 @@ def confidence(candidates: Sequence[Candidate], min_margin: float) -> float:
         # another document's task with other departments, with no document named: the question
         # fits both unless one stands out clearly
         min_margin = max(min_margin, CROSS_DOCUMENT_MARGIN)
-        if best.phrase_in_text_only and rival.phrase_in_text_only:
-            # both print the question's phrase ("公共建筑用能限额") in their text, neither in a
-            # title: what is left between them (a common word of one title) tells no document
+        tied = best.phrase_in_text_only and rival.phrase_in_text_only
+        if tied and rival.match >= TIE_SHARE * best.match:
+            # both match about as well and print the question's phrase ("公共建筑用能限额") in
+            # their text, neither in a title: what is left between them (a common word of one
+            # title) tells no document
             margin = 0.0
     if min_margin <= 0 or margin >= min_margin:
         return best.match
@@ -126,6 +128,7 @@ def choose_task(
 
 
 CROSS_DOCUMENT_MARGIN = 0.25  # evidence a task needs over another document's rival
+TIE_SHARE = 0.8  # of the best match: a rival that prints the same phrase and matches this well ties
 HEADING_SHARE = 0.8  # of the question's weight in an item's heading: it names the whole item
 
 
