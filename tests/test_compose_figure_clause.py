@@ -17,12 +17,13 @@ PLAN = """东岭市人民政府关于印发东岭市节能节水行动方案的�
 到2025年，单位工业增加值能耗下降12%，单位工业增加值用水量下降幅度完成省下达任务；新建公共建筑屋顶光伏覆盖率达到50%。
 二、重点任务
 （一）加强园区管理。园区用能和用水得到有效控制，园区能源消费总量控制在80万吨标准煤以内，园区用水总量控制在900万吨以内。（市工信局负责）
+（二）开展监测试点。开展重点园区碳排放监测试点，在全市园区选取12家企业开展在线监测。（市生态环境局负责）
 """
 
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory: pytest.TempPathFactory) -> PolicyQA:
-    vocab = ["用水量", "能耗", "光伏", "覆盖率", "用水总量", "能源消费总量"]
+    vocab = ["用水量", "能耗", "光伏", "覆盖率", "用水总量", "能源消费总量", "监测"]
     return keyword_library(tmp_path_factory, {"dongling-energy-water-plan": PLAN}, vocab)
 
 
@@ -39,6 +40,8 @@ def test_a_figure_of_another_measure_does_not_answer(qa: PolicyQA) -> None:
         ("东岭市节能节水行动方案里新建公共建筑屋顶光伏覆盖率要达到多少？", "50%"),
         # the clause without a figure ("用水得到有效控制") stands beside the figure's clause
         ("东岭市节能节水行动方案里园区用水总量要控制在多少？", "900万吨"),
+        # the next clause goes on about what is measured (监测), so its figure is the one asked
+        ("东岭市节能节水行动方案里重点园区碳排放监测试点要选多少家企业？", "12家"),
     ],
 )
 def test_the_figure_of_the_measure_asked_is_given(qa: PolicyQA, question: str, figure: str) -> None:

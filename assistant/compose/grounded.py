@@ -146,7 +146,11 @@ class GroundedAnswers:
         for sentence in year_sentences(query.question, provision.text):
             parts = CLAUSE_RE.split(sentence)  # clause, separator, clause, …
             for i in range(0, len(parts), 2):
-                runs_on = i + 2 < len(parts) and parts[i + 1] in "，," and _continues(parts[i + 2])
+                runs_on = (
+                    i + 2 < len(parts)
+                    and parts[i + 1] in "，,"
+                    and _continues(parts[i + 2], measured)
+                )
                 states = _states_figure(query, parts[i]) or (
                     runs_on and _states_figure(query, parts[i + 2])
                 )
@@ -332,9 +336,13 @@ def _measured_words(question: str, terms: Sequence[str]) -> list[str]:
     return [t for t in specific if t in stretch] or specific
 
 
-def _continues(clause: str) -> bool:
-    """Whether a clause only gives the figure of the one before ("光伏装机，力争达到300万千瓦"), not a
-    measure of its own ("…下降率完成国家下达的目标任务，非化石能源消费比重达到22%左右")."""
+def _continues(clause: str, measured: Sequence[str]) -> bool:
+    """Whether a clause goes on with the one before: it gives the figure at once ("光伏装机，力争
+    达到300万千瓦") or goes on about what is measured ("开展重点行业碳排放试点监测，组织在…8个行业
+    选取15个重点企业开展碳排放监测"), not about a measure of its own ("…下降率完成国家下达的目标
+    任务，非化石能源消费比重达到22%左右")."""
+    if any(t in clause for t in measured):
+        return True
     m = re.search(r"[0-9０-９]", clause)
     before = clause[: m.start()] if m else clause
     return sum(1 for ch in before if "\u4e00" <= ch <= "\u9fff") <= RUN_ON_WORDS
