@@ -13,7 +13,15 @@ from itertools import pairwise
 
 from ingest.attribution import locate
 from ingest.model import Provision, ProvisionKind
-from ingest.numbering import GLUED_ARABIC, Heading, Style, int_to_cn, match_heading
+from ingest.numbering import (
+    CN_NUM,
+    GLUED_ARABIC,
+    Heading,
+    Style,
+    cn_to_int,
+    int_to_cn,
+    match_heading,
+)
 from ingest.paragraph_tasks import is_titled_task, split_paragraph_tasks
 from ingest.responsibility import (
     document_wide_implementers,
@@ -29,6 +37,9 @@ TITLE_MAX = 60
 _ANNEX_LINE = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]*\s*[:：]?")
 _ROW_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、]\s*(.*)$")
 _SENTENCE_END = re.compile("[。！？]")
+# A chapter heading printed at the end of the sentence before it, or its numeral left there.
+_TRAILING_CHAPTER = re.compile(rf"^(.*[。；！？])\s*(({CN_NUM})、[^。；，！？]{{2,30}})$")
+_TRAILING_NUMERAL = re.compile(rf"^(.*[。；！？])\s*({CN_NUM})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +154,51 @@ def _glued_heading(line: str, previous: str, last_number: int) -> Heading | None
     return (
         Heading(Style.ARABIC, m.group(1), number, m.group(3)) if number == last_number + 1 else None
     )
+
+
+def _unglued_chapters(lines: list[str]) -> list[str]:
+    """A PDF may print a chapter heading at the end of the line before it ("…出行方式。七、提升城乡
+    建设绿色低碳发展质量") or leave the first character of its numeral there ("…信息共享。十" then
+    "一、健全法规…"). Either is split off when its number is the one the chapters expect next;
+    a numeral out of order stays text."""
+    out: list[str] = []
+    last = 0
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        heading = match_heading(line)
+        if heading is not None and heading.style is Style.CN:
+            last = heading.number
+        elif last and (m := _TRAILING_CHAPTER.match(line)) and _numeral(m.group(3)) == last + 1:
+            out += [m.group(1), m.group(2)]
+            last += 1
+            i += 1
+            continue
+        elif last and (m := _TRAILING_NUMERAL.match(line)) and i + 1 < len(lines):
+            nxt = match_heading(lines[i + 1])
+            joined = m.group(2) + lines[i + 1]
+            whole = match_heading(joined)
+            if (
+                nxt is not None
+                and nxt.style is Style.CN
+                and nxt.number != last + 1
+                and whole is not None
+                and whole.number == last + 1
+            ):
+                out += [m.group(1), joined]
+                last += 1
+                i += 2
+                continue
+        out.append(line)
+        i += 1
+    return out
+
+
+def _numeral(text: str) -> int:
+    try:
+        return cn_to_int(text)
+    except ValueError:
+        return 0
 
 
 def _printed(style: Style, number: int) -> str:
@@ -358,7 +414,7 @@ def _table_document(
 
 def parse_structure_report(doc_id: str, text: str) -> StructureResult:
     """Provisions of a cleaned text, with warnings about what could not be recognised."""
-    lines = [line for line in text.split("\n") if line.strip()]
+    lines = _unglued_chapters([line for line in text.split("\n") if line.strip()])
     warnings: list[str] = []
     first = next((i for i, line in enumerate(lines) if match_heading(line)), None)
     table = task_table_at(lines)

@@ -105,6 +105,24 @@ def test_items_restarting_per_section_get_section_labels() -> None:
     assert provisions["3.1"].path_titles == ("重点任务",)
 
 
+def test_a_chapter_heading_printed_at_the_end_of_a_line_is_its_own() -> None:
+    # a PDF put "三、…" after the last sentence of chapter 二, and left the 十 of "十一、" on the line
+    # before (found on the Shanghai opinion, tested on a text written for the test)
+    chapters = [f"{int_to_cn(n)}、第{n}章标题" for n in range(1, 13)]
+    lines = [chapters[0], "（一）甲。正文一。", chapters[1], "（二）乙。正文二。" + chapters[2]]
+    for n in range(3, 10):
+        lines.append(f"（{int_to_cn(n + 1)}）条{n}。正文{n}。")
+        lines.append(chapters[n])
+    lines += ["（十一）条十。正文十。十", "一、第11章标题", "（十二）条十一。正文。", chapters[11]]
+    lines.append("（十三）条十二。第三、四项另行规定。")
+    keys = {p.key: p for p in parse_structure("glued", "\n".join(lines))}
+    chapter_keys = [k for k in keys if k.isdigit()]
+    assert chapter_keys == [str(n) for n in range(1, 13)]
+    assert keys["3"].title == "第3章标题" and keys["2.2"].text == "乙。正文二。"
+    assert keys["11"].title == "第11章标题" and keys["10.11"].text.endswith("正文十。")
+    assert "第三、四项另行规定" in keys["12.13"].text  # a numeral inside a sentence stays text
+
+
 def test_tiao_numbering() -> None:
     text = (
         "第一章 总则\n第一条 为了规范管理，制定本办法。\n第二章 附则\n第二条 本办法发布之日施行。"
