@@ -26,6 +26,18 @@ def _has_level(name: str) -> bool:
     return name[:1] in _LEVELS and not name.startswith("市场")
 
 
+def _level_of(name: str) -> str:
+    if name.startswith(("国家", "国务院")):
+        return "国"
+    return name[0] if _has_level(name) else ""
+
+
+def other_level(asked: str, printed: str) -> bool:
+    """Whether two names say different levels (市统计局, 省统计局, 国家统计局)."""
+    a, b = _level_of(asked), _level_of(printed)
+    return bool(a and b and a != b)
+
+
 def normalise_name(name: str) -> str:
     """Half-width brackets to full-width and no spaces; 〔〕 stay as printed."""
     return re.sub(r"\s+", "", name).replace("(", "（").replace(")", "）")
@@ -48,6 +60,10 @@ def _derived_aliases(name: str) -> set[str]:
     for long, short in _abbreviations():
         if long in name:
             out.add(name.replace(long, short))
+        elif short in name:  # the full name a user types for the printed short one
+            out.add(name.replace(short, long))
+    if name.endswith("委") and not name.endswith(("党委", "省委", "市委", "县委", "区委")):
+        out.add(f"{name}员会")  # 省卫生健康委 → 省卫生健康委员会
     for alias in (name, *out):
         stripped = _PREFIX.sub("", alias)
         if len(stripped) >= 3 and stripped != alias and not _NOT_A_SHORT_FORM.match(stripped):
@@ -99,7 +115,9 @@ class DepartmentRegistry:
         if folded in self.canonical_of:
             return self.canonical_of[folded]
         if _has_level(name) and _fold(name[1:]) in self.canonical_of:
-            return self.canonical_of[_fold(name[1:])]
+            owner = self.canonical_of[_fold(name[1:])]
+            if not other_level(name, owner):  # 市统计局 is not a document's 省统计局
+                return owner
         return normalise_name(name)
 
     def aliases(self, name: str) -> tuple[str, ...]:

@@ -40,6 +40,19 @@ def test_registry_extended_with_document_names() -> None:
     assert registry.canonical("市发改委") == "市发改委"
 
 
+def test_the_full_name_a_user_types_finds_the_short_name_printed() -> None:
+    # printed short (市科技局, 省市场监管局, 市卫生健康委), typed in full: found round 7 on 卫健委 and
+    # 规划资源局, tested on other bodies
+    registry = DepartmentRegistry.default().with_names(
+        ["市科技局", "省市场监管局", "市卫生健康委", "省工信厅"]
+    )
+    assert registry.find_mentions("南塘市科学技术局负责哪些任务") == ["市科技局"]
+    assert registry.find_mentions("省市场监督管理局参与了什么") == ["省市场监管局"]
+    assert registry.find_mentions("市卫生健康委员会有哪些任务") == ["市卫生健康委"]
+    assert registry.find_mentions("省工业和信息化厅牵头哪些") == ["省工信厅"]
+    assert registry.find_mentions("省委宣传部负责什么") == []  # 省委 is not a 委员会
+
+
 def test_every_seed_department_is_known() -> None:
     registry = DepartmentRegistry.default()
     for p in parse_file(SEED).provisions:
