@@ -75,3 +75,24 @@ def test_a_topic_said_apart_from_the_name_stays_a_topic(qa: PolicyQA) -> None:
     assert "碳达峰" not in scope.words
     named = document_scope("江西省委省政府那份碳达峰意见和上饶的方案分别怎么规定煤电？", qa.corpus)
     assert any("碳达峰" in w for w in named.words)  # part of the name
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id", "items"),
+    [
+        # "省级层面" says the level of government the document is of; "提了 / 写了" say that a
+        # document says something: neither is a word the provision must hold (round 7: "吉林省级层面的
+        # 这份意见提了哪几条工作原则？" was refused; tested on the Sichuan opinion)
+        ("四川省级层面的这份意见，完善政策机制提了哪几条？", "sichuan-dual-carbon-implementation-opinions",
+         ["完善投资政策", "推进市场化机制"]),
+        ("江西省级的这份实施意见里，绿色低碳科技创新写了哪几条？",
+         "jiangxi-dual-carbon-implementation-opinions", ["科学编制碳中和"]),
+    ],
+)  # fmt: skip
+def test_the_level_and_the_saying_verb_name_no_provision_words(
+    qa: PolicyQA, question: str, doc_id: str, items: list[str]
+) -> None:
+    answer = qa.ask(question, doc_id=doc_id)
+    assert not answer.refused
+    assert all(item in answer.text for item in items)
+    assert document_scope(question, qa.corpus).doc_ids == (doc_id,)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.index.corpus import Vocabulary
 from assistant.understand.intent import Intent, Query, Role, understand
 from assistant.understand.numerals import article_numbers, chinese_to_int
+from assistant.understand.terms import in_vocabulary, query_terms
 
 DEPARTMENTS = ("市住建局", "市发改委", "市碳达峰碳中和工作领导小组办公室")
 
@@ -167,3 +169,55 @@ def test_which_few_bodies_asks_who() -> None:
         "扬尘治理是哪几个部门的事？",
     ):
         assert understand(question, find_departments=_find).intent is Intent.WHO_LEADS, question
+
+
+def test_a_short_naming_word_said_again_is_the_topic() -> None:
+    # "实施" named the document inside "江苏节能实施意见" (cut whole); in "组织实施" it is the topic.
+    # "抓总", "其他", "按职责分工负责" are the attribution's words (round 7, the Jiangxi plan).
+    query = understand(
+        "江苏节能实施意见的组织实施由谁抓总？其他哪些方面按职责分工负责？",
+        find_departments=lambda _text: [],
+        doc_ids=("d",),
+        scope_words=("江苏节能实施意见", "江苏", "节能", "实施", "意见"),
+    )
+    terms = query_terms(query)
+    assert "实施" in terms and "组织" in terms
+    assert not {"抓总", "其他", "职责", "分工", "节能", "江苏"} & set(terms)
+    alone = understand(
+        "节能意见的实施有什么要求？",
+        find_departments=lambda _text: [],
+        doc_ids=("d",),
+        scope_words=("实施", "意见"),  # no long naming word: 实施 still names the document
+    )
+    assert "实施" not in query_terms(alone)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("青海省委省政府这份意见是哪一天的？", Intent.METADATA),
+        ("这份方案的成文日期是什么？", Intent.METADATA),
+        ("市生态环境局要牵头做哪些工作？", Intent.DEPARTMENT_TASKS),
+        ("市财政局在这个方案里一共有几处写了牵头？", Intent.COUNT),
+        ("建筑节能一共哪些单位负责？", Intent.WHO_LEADS),
+        ("市商务局是不是也有份？", Intent.WHO_LEADS),
+    ],
+)
+def test_phrasings_of_round_seven(question: str, intent: Intent) -> None:
+    # the round-7 phrasings ("是哪一天的", "配合做哪些工作", "一共哪些单位", "也有份"), asked of
+    # other bodies and topics
+    found = ["市生态环境局", "市财政局", "市商务局"]
+    q = understand(question, find_departments=lambda t: [d for d in found if d in t])
+    assert q.intent is intent
+
+
+def test_an_abbreviation_no_document_prints_is_spelled_out() -> None:
+    vocabulary = Vocabulary(
+        {"民营企业": 1.0, "民生保障": 0.5, "国有企业": 1.2, "国家企业": 3.0, "外资": 2.0}
+    )
+    assert vocabulary.spelled_out("民企") == "民营企业"  # 民生保障 does not hold 企
+    assert vocabulary.spelled_out("国企") == "国有企业"  # the commoner of two
+    assert vocabulary.spelled_out("外资") is None  # printed: it stands for itself
+    assert vocabulary.spelled_out("炒股") is None
+    assert in_vocabulary("民企", vocabulary) == "民营企业"
+    assert in_vocabulary("民企", frozenset({"外资"})) == "民企"

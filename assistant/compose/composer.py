@@ -161,13 +161,16 @@ class Composer:
         )
 
     def _no_lead(self, query: Query) -> Answer:
-        return self.departments.no_lead(
-            query, self._restricted(query) or self.corpus.items(query.doc_ids)
-        )
+        return self.departments.no_lead(query, self._restricted(query) or self._attributed(query))
 
     def _joint_leads(self, query: Query) -> Answer:
-        pool = self._restricted(query) or self.corpus.items(query.doc_ids)
+        pool = self._restricted(query) or self._attributed(query)
         return self.departments.joint_leads(query, pool)
+
+    def _attributed(self, query: Query) -> list[Provision]:
+        """The body's provisions that carry an attribution, whatever their level: a section with
+        its own bracket beside numbered items elsewhere (武汉 二（四）) is a task as much as they."""
+        return [p for p in self.corpus.tasks(query.doc_ids) if p.kind is not ProvisionKind.ANNEX]
 
     def _count(self, query: Query, hits: Sequence[Hit]) -> Answer:
         if query.departments:

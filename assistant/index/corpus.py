@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from ingest.departments import DepartmentRegistry, normalise_name
+from ingest.departments import DepartmentRegistry, normalise_name, other_level
 from ingest.model import Document, Provision, ProvisionKind
 from ingest.segment import tokenize
 
@@ -46,6 +46,40 @@ def sentences(text: str) -> list[str]:
     return parts
 
 
+class Vocabulary(dict[str, float]):
+    """The documents' tokens with their idf, and the word a two-character abbreviation that no
+    document prints stands for ("国企" → 国有企业, "民企" → 民营企业)."""
+
+    @cached_property
+    def _by_first(self) -> dict[str, list[tuple[float, str]]]:
+        index: dict[str, list[tuple[float, str]]] = {}
+        for word, idf in self.items():
+            if ABBREVIATED_MIN <= len(word) <= ABBREVIATED_MAX:
+                index.setdefault(word[0], []).append((idf, word))
+        return index
+
+    def spelled_out(self, term: str) -> str | None:
+        """The commonest word, longer by two characters at least, that starts with the
+        abbreviation's first character and holds the others in order ("进博会" → 进口博览会); None
+        for a word the documents print, or one nothing spells out."""
+        if not 2 <= len(term) <= 3 or term in self:  # 国企, 进博会
+            return None
+        found = [
+            (idf, w)
+            for idf, w in self._by_first.get(term[0], ())
+            if len(w) >= len(term) + 2 and _in_order(term[1:], w[1:])
+        ]
+        return min(found)[1] if found else None
+
+
+ABBREVIATED_MIN, ABBREVIATED_MAX = 4, 5  # 国有企业, 进口博览会: the words abbreviated
+
+
+def _in_order(chars: str, word: str) -> bool:
+    rest = iter(word)
+    return all(c in rest for c in chars)
+
+
 @dataclass(frozen=True)
 class CorpusView:
     documents: tuple[Document, ...]
@@ -75,7 +109,7 @@ class CorpusView:
         return {(p.doc_id, p.key): provision_tokens(p) for p in self.provisions}
 
     @cached_property
-    def idf(self) -> dict[str, float]:
+    def idf(self) -> Vocabulary:
         if self.stored_df is not None:
             df, n = self.stored_df
         else:
@@ -84,7 +118,7 @@ class CorpusView:
                 counted.update(toks)
             df, n = counted, len(self.tokens)
         n = max(n, 1)
-        return {t: math.log(1 + n / c) for t, c in df.items() if c > 0}
+        return Vocabulary({t: math.log(1 + n / c) for t, c in df.items() if c > 0})
 
     @cached_property
     def _names_by_doc(self) -> dict[str, set[str]]:
@@ -142,7 +176,9 @@ class CorpusView:
         ) != normalise_name(asked):
             return registry.canonical(asked)
         found = registry.find_mentions(asked)
-        return found[0] if len(found) == 1 else None
+        if len(found) != 1 or other_level(normalise_name(asked), found[0]):
+            return None  # 市统计局 asked of a document that prints only 省统计局
+        return found[0]
 
     def same_department(self, doc_id: str, asked: str, printed: str) -> bool:
         """Whether the department asked about is the one `doc_id` prints as `printed`."""

@@ -28,7 +28,8 @@ KEEP_INTENTS = (Intent.NO_LEAD, Intent.WHO_LEADS, Intent.COUNT, Intent.DEPARTMEN
 WHOLE_DOCUMENT_INTENTS = (Intent.NO_LEAD, Intent.COUNT, Intent.METADATA, Intent.ABOUT)
 THESE_RE = re.compile(r"这些|其中|以上|上述|里面|当中|这几|前面")
 ROLE_ONLY_RE = re.compile(
-    r"^(那|那么|那请问|请问|还有)?(它的?|其)?(其他|其余|别的|另外的?)?(配合|牵头|参与|协同|负责|责任)(的)?"
+    r"^(那|那么|那请问|请问|还有)?(它的?|其)?(其他|其余|别的|另外的?)?"
+    r"(还有|还)?(哪些|哪几个|哪几家|什么)?(配合|牵头|参与|协同|负责|责任)(的)?"
     r"(部门|单位)?(还)?(呢|有哪些|有谁|是谁|是哪些|都有谁|都有哪些)?[？?。！!]?$"
 )
 SHORT_FOLLOWUP_RE = re.compile(r"^(那|那么|还有|再|另外|又|呢)|呢[？?]?$")

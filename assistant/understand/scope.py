@@ -44,10 +44,15 @@ def document_scope(question: str, corpus: CorpusView) -> Scope:
     scope = _named_documents(question, corpus)
     doc_ids = _of_level(question, _of_asked_year(question, scope.doc_ids, corpus), corpus)
     doc_ids = _printing_quoted(question, doc_ids, corpus)
+    if len(doc_ids) > 1:
+        # "四川省级层面的这份意见": of several, those of the kind said, then the level's own
+        doc_ids = tuple(_of_kind(question, list(doc_ids), corpus)) or doc_ids
+        doc_ids = _of_level_phrase(question, doc_ids, corpus)
     if not doc_ids:
         return scope
-    # "国家的双碳意见", "中央那份意见": the level named the documents too
+    # "国家的双碳意见", "中央那份意见", "湖南省级层面的…": the level named the documents too
     level = [w for w in LEVEL_WORDS if w in question] if NATIONAL_RE.search(question) else []
+    level += level_phrases(question)
     return Scope(
         doc_ids,
         tuple(dict.fromkeys((*scope.words, *level, *title_words(question, doc_ids, corpus)))),
@@ -97,9 +102,10 @@ def chosen_scope(question: str, doc_ids: tuple[str, ...], corpus: CorpusView) ->
         for p in (*PLACES, *LOCAL_PLACES)
         if p in question and any(p in corpus.scope_text(d) for d in doc_ids)
     ]
+    level = level_phrases(question)
     return Scope(
         doc_ids,
-        tuple(dict.fromkeys((*words, *places, *title_words(question, doc_ids, corpus)))),
+        tuple(dict.fromkeys((*words, *places, *level, *title_words(question, doc_ids, corpus)))),
     )
 
 
@@ -306,6 +312,35 @@ def _of_kind(question: str, doc_ids: list[str], corpus: CorpusView) -> list[str]
 
 # words that say a document's level, which `_of_level` reads, not words of its title
 LEVEL_WORDS = frozenset({"国家", "中央", "全国", "国家级"})
+# "省级层面的", "市级的这份", "国家层面": the level of government a document is of, said to name it
+LEVEL_PHRASE_RE = re.compile(
+    r"(?:国家|中央|省|市|县|区)级?层面|(?:省|市|县|区)级(?=的|这|那|文件|意见|方案|计划|双碳)"
+)
+
+
+def _of_level_phrase(
+    question: str, doc_ids: tuple[str, ...], corpus: CorpusView
+) -> tuple[str, ...]:
+    """ "省级层面的意见", "市级的方案": the documents that the party committee or the government of
+    that level issued, before those of its departments or of a joint office; all of them when none
+    is."""
+    levels = {m.group(0)[0] for m in LEVEL_PHRASE_RE.finditer(question)} - {"国", "中"}
+    own = tuple(
+        d
+        for d in doc_ids
+        if any(
+            (m := ISSUER_LEVEL_RE.search(name)) and m.group(1) in levels
+            for name in corpus.document_by_id[d].issuers
+        )
+    )
+    return own or doc_ids
+
+
+def level_phrases(question: str) -> list[str]:
+    """The phrases of `question` that say which level of government its documents are of."""
+    return list(dict.fromkeys(m.group(0) for m in LEVEL_PHRASE_RE.finditer(question)))
+
+
 # "中共江西省委" → 省委, "江西省人民政府" → 省政府: what a question calls a document's issuers
 ISSUER_LEVEL_RE = re.compile(r"(省|市|区|县|州|盟)(委|人民政府)$")
 

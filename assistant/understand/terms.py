@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container
+from typing import Protocol, runtime_checkable
 
 from assistant.understand.intent import Query
 from assistant.understand.synonyms import colloquial_words, expand
@@ -27,7 +28,11 @@ QUESTION_WORDS = frozenset(
     "这块 这事 这件事 涉及 部署 那条 那项 抓 管 活 活儿 这份 本文件 该文件 摊到 摊 那边 这边 "
     "跟着 一起 一块 这一块 还要 还有 东西 指 常说 给我 我列 列一下 "
     # the stance or wording asked for in everyday words ("…是什么态度？", "有没有说法？", "怎么表述")
-    "态度 说法 看法 立场 口径 表态 是不是 表述 提法".split()
+    "态度 说法 看法 立场 口径 表态 是不是 表述 提法 哪项 哪一项 "
+    # saying that a document says something ("提了哪几条", "写明由…牵头的有几处")
+    "提了 提出了 写了 写明 写明了 讲了 说了 列了 几处 哪几处 多少处 层面 "
+    # the words of the attribution itself ("由谁抓总？其他哪些方面按职责分工负责？")
+    "其他 其余 职责 分工 分工负责 按职责 抓总 主责".split()
 )
 ASKING_RE = re.compile(
     r"由谁|是谁|归谁|谁来|谁|由哪个|由哪些|哪个|哪些|哪家|什么|怎么|如何|是否|能否|能不能|可不可以|多少"
@@ -66,11 +71,20 @@ def content_tokens(question: str, keep: frozenset[str] = frozenset()) -> list[st
     return kept
 
 
+@runtime_checkable
+class SpellsOut(Protocol):
+    """A vocabulary that knows what word an abbreviation it does not hold stands for."""
+
+    def spelled_out(self, term: str) -> str | None: ...
+
+
 def in_vocabulary(term: str, vocabulary: Container[str]) -> str:
     """`term` as the documents' vocabulary has it: a word that jieba glued to one character of
     its neighbour, that no document holds ("岸电有" of "岸电有什么要求"), is the word without that
     character ("岸电"). Any other unknown word stays as it is (it weighs as a missing word: an
     unknown "个人所得税" must not become a known "个人")."""
+    if isinstance(vocabulary, SpellsOut) and (spelled := vocabulary.spelled_out(term)):
+        return spelled  # "国企" for 国有企业, which the documents print
     if term in vocabulary or len(term) < 3:
         return term
     for piece in (term[:-1], term[1:]):
@@ -93,15 +107,17 @@ def query_terms(query: Query, vocabulary: Container[str] = frozenset()) -> list[
     cut from the text before segmenting, so no token straddles it ("交通运输部等…" → no "部等")."""
 
     cut = query.text
-    for word in query.scope_words:
-        if len(word) >= LONG_NAMING_WORD:
-            cut = cut.replace(word, "，")
+    long_words = [w for w in query.scope_words if len(w) >= LONG_NAMING_WORD and w in cut]
+    for word in long_words:
+        cut = cut.replace(word, "，")
     # A term that holds a naming word, or sits inside a short title ("节能" in 江苏节能意见), named
-    # the document.
+    # the document; a short naming word that a long one held is already cut with it, and the same
+    # word said again is the topic ("江西省碳达峰实施方案的组织实施": 实施).
+    naming = [w for w in query.scope_words if not any(w in long for long in long_words)]
     asked = [
         t
         for t in vocabulary_terms(cut, vocabulary)
-        if not any(w in t or (len(w) >= 4 and t in w) for w in query.scope_words)
+        if not any(w in t or (len(w) >= 4 and t in w) for w in naming)
     ]
     # "广东和苏州的绿色金融任务分别由谁牵头？": the title words are also the subject.
     return asked or vocabulary_terms(query.text, vocabulary)
