@@ -104,10 +104,22 @@ def score_answer(
     values["department_contradiction"] = metrics.department_contradiction(
         text, attributed, find_departments
     )
-    refused = bool(answer.get("refused"))
-    if refused == q.answerable:
+    if declined(answer, q) == q.answerable:
         failures.append("refusal")
     return QuestionScore(q, answer, ranking, values, tuple(failures))
+
+
+PREMISE_DENIED = ("不是：", "不是牵头单位：", "不是配合单位：", "不是责任单位：")
+
+
+def declined(answer: Mapping[str, Any], q: Question) -> bool:
+    """Whether the answer declined to answer as asked: it refused, or, to a question whose premise
+    the gold marks false ("X是不是牵头单位？" where the task does not list X), it opens by denying
+    that premise from the attribution ("不是：该条的分工中没有列出X"), which asserts nothing false."""
+    if answer.get("refused"):
+        return True
+    text = str(answer.get("answer", ""))
+    return not q.answerable and text.startswith(PREMISE_DENIED)
 
 
 def summarise(scores: Sequence[QuestionScore]) -> dict[str, float | None]:
@@ -119,7 +131,7 @@ def summarise(scores: Sequence[QuestionScore]) -> dict[str, float | None]:
         out[key] = metrics.mean(s.values.get(key) for s in scores)
     out.update(
         metrics.refusal_scores(
-            (bool(s.answer.get("refused")), s.question.answerable) for s in scores
+            (declined(s.answer, s.question), s.question.answerable) for s in scores
         )
     )
     for stage in STAGES:

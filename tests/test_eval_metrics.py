@@ -8,8 +8,8 @@ import pytest
 
 from eval import metrics
 from eval.baselines import chunk_keys
-from eval.questions import parse_question
-from eval.scoring import score_answer, summarise
+from eval.questions import Question, parse_question
+from eval.scoring import declined, score_answer, summarise
 from ingest.model import Provision
 
 D = "doc"
@@ -195,3 +195,15 @@ def test_wrong_department_counts_only_asserted_sets() -> None:
     no_lead = {"lead": (), "responsible": ("甲局", "乙局")}
     assert wrong_department({"lead": ["甲局", "乙局"]}, no_lead, str) == 1.0
     assert wrong_department({"responsible": ["甲局", "乙局"]}, no_lead, str) == 0.0
+
+
+def test_a_false_premise_is_declined_by_denying_it_not_only_by_refusing() -> None:
+    false_premise = Question(id="f", question="推动旅游业绿色发展，市交通运输局是不是牵头单位？",
+                             type="unanswerable_detail", answerable=False)  # fmt: skip
+    confirm = Question(id="c", question="是不是市机管局牵头？", type="who_leads")
+    denial = {"answer": "不是：该条的分工中没有列出市交通运输局。", "refused": False}
+    assert declined(denial, false_premise)
+    assert not declined(denial, confirm)  # an answerable question denied is answered, not declined
+    assert declined({"answer": "已收录的文件中没有…", "refused": True}, confirm)
+    asserted = {"answer": "是。该条列市交通运输局为牵头单位。", "refused": False}
+    assert not declined(asserted, false_premise)
