@@ -42,7 +42,8 @@ def document_scope(question: str, corpus: CorpusView) -> Scope:
     if several is not None:  # each part has named its own documents, by level and year too
         return several
     scope = _named_documents(question, corpus)
-    doc_ids = _of_level(question, _of_asked_year(question, scope.doc_ids, corpus), corpus)
+    doc_ids = _of_asked_year(question, scope.doc_ids, corpus)
+    doc_ids = _of_level(question, _at_national_level(question, doc_ids, corpus), corpus)
     doc_ids = _printing_quoted(question, doc_ids, corpus)
     if len(doc_ids) > 1:
         # "四川省级层面的这份意见": of several, those of the kind said, then the level's own
@@ -114,7 +115,8 @@ def title_words(question: str, doc_ids: Sequence[str], corpus: CorpusView) -> li
     ("省生态环境厅2022年…工作计划") and tell none of their provisions apart."""
     titles = [corpus.doc_title(d) for d in doc_ids]
     asked = content_tokens(f"{question} {expand(question)}")  # "双碳" → 碳达峰 碳中和
-    return [t for t in asked if all(t in title for title in titles)]
+    # a title word said apart from the name is the topic ("按中共中央国务院《意见》，…贯彻落实情况…")
+    return [t for t in asked if all(t in title for title in titles) and _naming(question, t)]
 
 
 YEAR_RE = re.compile(r"(?<![0-9])(20\d{2}|\d{2})(?=\s*年)")
@@ -137,8 +139,42 @@ def _of_level(question: str, doc_ids: tuple[str, ...], corpus: CorpusView) -> tu
     national = tuple(d for d in doc_ids if corpus.document_by_id[d].level is Level.NATIONAL)
     # "国家的双碳意见": the state's own (中共中央, 国务院) before a ministry's that implements it
     central = tuple(d for d in national if set(corpus.document_by_id[d].issuers) & CENTRAL_ISSUERS)
-    ministry = re.search(r"[部委局署]", question) is not None
+    ministry = re.search(r"[部委局署](?!门)", question) is not None  # 部门 is no ministry
     return (central if central and not ministry else national) or doc_ids
+
+
+PLACE_IN_TITLE_RE = re.compile(r"([\u4e00-\u9fff]{2})(?=省|市)")  # 东岭市 → 东岭
+CENTRAL_SAID_RE = re.compile(r"中共中央|中央(?!企业)|国务院(?!国资委|各部|有关部门|办公厅)")
+
+
+def _at_national_level(
+    question: str, doc_ids: tuple[str, ...], corpus: CorpusView
+) -> tuple[str, ...]:
+    """ "中央双碳意见", "国家双碳意见", "按中共中央国务院《意见》": the state's documents of the kind said,
+    when the words of the question picked none of them (a title that shares "十四五" or "碳中和"
+    is not the state's) or, the central issuers said, none that they issued."""
+    if not NATIONAL_RE.search(question) or not KIND_RE.search(question):
+        return doc_ids
+    documents = [corpus.document_by_id[d] for d in doc_ids]
+    places = [*PLACES, *LOCAL_PLACES]
+    places += [m.group(1) for d in doc_ids for m in PLACE_IN_TITLE_RE.finditer(corpus.doc_title(d))]
+    if any(p in question for p in places):
+        return (
+            doc_ids  # "湖南的意见是根据哪份中央文件…": the place's, the state's is another subject
+        )
+    national = [d for d in corpus.documents if d.level is Level.NATIONAL]
+    if CENTRAL_SAID_RE.search(question):
+        if any(set(d.issuers) & CENTRAL_ISSUERS for d in documents):
+            return doc_ids
+        national = [d for d in national if set(d.issuers) & CENTRAL_ISSUERS] or national
+    elif any(d.level in (Level.NATIONAL, Level.UNKNOWN) for d in documents):
+        return doc_ids  # a document of no known level may be the state's
+    of_kind = _of_kind(question, [d.doc_id for d in national], corpus)
+    if not of_kind:
+        return doc_ids
+    asked = content_tokens(f"{question} {expand(question)}")
+    best, _ = _best_titles(of_kind, [t for t in asked if t not in LEVEL_WORDS], corpus)
+    return tuple(best or of_kind)
 
 
 def _printing_quoted(
@@ -196,6 +232,8 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
     words: list[str] = list(places)
     for place in places:
         of_place = [d.doc_id for d in corpus.documents if place in corpus.scope_text(d.doc_id)]
+        # "四川省级层面的这份意见": the province's own, whatever title words the topic shares
+        of_place = list(_of_level_phrase(question, tuple(of_place), corpus))
         # a title block that names the place counts it ("江苏双碳实施意见": the province's own
         # opinion, not Suzhou's that mentions 江苏 in its preamble)
         named = [*terms, place]
@@ -210,7 +248,7 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
         best, common = _best_titles(signed, terms, corpus)
         chosen = best or signed
         words.extend(i for d in chosen for i in corpus.document_by_id[d].issuers if i in question)
-        words.extend(common)
+        words.extend(w for w in common if _naming(question, w))
     elif not places:
         # A question that names a kind of document ("…方案的…") is about documents of that kind.
         kinds = set(KIND_RE.findall(question))
@@ -222,7 +260,7 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
         of_kind = [d for d in pool if kinds and any(k in corpus.doc_title(d) for k in kinds)]
         if of_kind:
             chosen, common = _best_titles(of_kind, terms, corpus, strict=True)
-            words.extend(common)
+            words.extend(w for w in common if _naming(question, w))  # not a topic said apart
         # Without a place, a number or a kind of document ("…方案里"), words that a title shares
         # are the question's topic ("绿色低碳技术攻关"): in a library they name no document.
     if places:
@@ -325,15 +363,35 @@ def _of_level_phrase(
     that level issued, before those of its departments or of a joint office; all of them when none
     is."""
     levels = {m.group(0)[0] for m in LEVEL_PHRASE_RE.finditer(question)} - {"国", "中"}
-    own = tuple(
+    own = [
         d
         for d in doc_ids
         if any(
             (m := ISSUER_LEVEL_RE.search(name)) and m.group(1) in levels
             for name in corpus.document_by_id[d].issuers
         )
+    ]
+    # "江苏省级层面的节能意见": the words just before the kind name it too; the level's own
+    # documents count only if their titles print them
+    before = "".join(
+        question[max(0, m.start() - NAMING_WINDOW) : m.start()] for m in KIND_RE.finditer(question)
     )
-    return own or doc_ids
+    named = [
+        t
+        for t in content_tokens(before)
+        if not any(p in t for p in (*PLACES, *LOCAL_PLACES))
+        and t not in GENERIC_TITLE_WORDS
+        and not LEVEL_PHRASE_RE.fullmatch(t)
+        and t not in ("省级", "市级", "县级", "区级", "层面")
+    ]
+    own = [d for d in own if all(_in_title(t, corpus.title_blocks[d]) for t in named)]
+    return tuple(own) or doc_ids
+
+
+def _in_title(word: str, block: str) -> bool:
+    """A word printed in a title block, or said by another name (双碳 → 碳达峰 碳中和)."""
+    words = expand(word).split()
+    return word in block or (bool(words) and all(w in block for w in words))
 
 
 def level_phrases(question: str) -> list[str]:
