@@ -26,6 +26,9 @@ BEILIN = """北林市人民政府关于印发北林市低碳发展实施方案�
 （七）组织开展低碳试点。选择条件较好的区开展低碳试点，总结推广试点经验。（市生态环境局、市住建局按职责分工负责）
 二、组织实施
 建立工作专班，统筹推进各项任务，定期调度进展。（市发改委牵头，各区人民政府、各有关部门按职责分工负责）
+三、工作步骤
+（一）2024年6月底前，完成全市排放数据收集。
+（二）2024年12月底前，各区完成区级报告编制工作，报市发改委汇总。
 """
 
 
@@ -124,3 +127,19 @@ def test_an_abbreviation_no_document_prints_stands_for_the_word_it_abbreviates(
     answer = qa.ask("对民企有什么要求？", doc_id=DOC)
     assert not answer.refused
     assert "民营企业" in answer.text
+
+
+def test_a_deadline_printed_in_the_steps_chapter_answers_when_the_task_gives_none(
+    qa: PolicyQA,
+) -> None:
+    # round 7 (Wuhan): the task's bracket gives no 完成时限, the 工作步骤 chapter dates it
+    history = [
+        {"role": "user", "content": "北林市低碳发展实施方案里，区级报告由谁来编？"},
+        {"role": "assistant", "content": "一（三）编制区级报告的责任单位是各区人民政府。"},
+    ]
+    answer = qa.ask("这件事什么时候完成？", history=history, doc_id=DOC)
+    assert not answer.refused
+    assert "2024年12月底前，各区完成区级报告编制工作" in answer.text
+    assert [c.key for c in answer.citations] == ["3.2"]
+    undated = qa.ask("推进健康城市建设什么时候完成？", doc_id=DOC)
+    assert undated.refused and "没有写明这项工作的完成期限" in undated.text

@@ -19,11 +19,12 @@ from assistant.compose.render import (
     span_lines,
     span_quote,
 )
-from assistant.index.corpus import CorpusView
-from assistant.index.support import support
+from assistant.index.corpus import CorpusView, sentences
+from assistant.index.support import support, token_set
 from assistant.understand.intent import PLACES, Query, Role
 from assistant.understand.terms import query_terms
 from ingest.model import Provision, ProvisionKind, Responsibility, Span
+from ingest.segment import tokenize
 
 MAX_SHOWN = 4  # documents whose closest task an abstention shows
 
@@ -80,6 +81,15 @@ def _of_place(question: str, roles: Span | Responsibility, length: int) -> Span 
     start = roles.start if isinstance(roles, Span) else 0
     end = roles.end if isinstance(roles, Span) else length
     return Span(start, end, lead, co, responsible, roles.implementers, roles.deadline, roles.raw)
+
+
+# a time printed in a paragraph: "2021年12月底之前", "每年4月底前", "2022年底前", "2021年11—12月"
+DATED_RE = re.compile(
+    r"(?:20\d{2}年|每年)?\d{1,2}月(?:底|末|中旬|上旬|下旬)?(?:之前|前|以前)"
+    r"|20\d{2}年(?:年?底)?(?:之前|前|以前)|20\d{2}年\d{1,2}[—–-]\d{1,2}月"
+)
+SCHEDULED_SHARE = 0.8  # of a task title's weight that a sentence must hold to date that task
+MAX_SCHEDULED = 2
 
 
 def _deadlines(p: Provision) -> list[str]:
@@ -139,6 +149,9 @@ class DepartmentAnswers:
                 for p, s in zip(chosen, spans, strict=True)
             ]
             if not any(deadlines):
+                scheduled = [found for p in chosen for found in self._scheduled(p)]
+                if scheduled:
+                    return self._scheduled_answer(query, chosen, scheduled, confidence)
                 heads = "；".join(heading(self.corpus, p) for p in chosen)
                 return refuse(query, f"{t.NO_DEADLINE}{heads}")
         lines: list[str] = []
@@ -165,6 +178,55 @@ class DepartmentAnswers:
         asked = query.departments[0] if query.departments else query.confirmed_unit
         if query.confirms and asked:
             lines.insert(0, self._verdict(query, asked, chosen[0].doc_id, roles))
+        return Answer(
+            question=query.question,
+            text="\n".join(lines),
+            citations=tuple(citations),
+            departments=Departments(lead=roles.lead, co=roles.co, responsible=roles.responsible),
+            intent=query.intent.value,
+            confidence=confidence,
+        )
+
+    def _scheduled(self, task: Provision) -> list[tuple[Provision, tuple[str, ...]]]:
+        """Where the document dates a task its attribution gives no deadline for: a paragraph that
+        prints a time ("2021年12月底之前，…") and a sentence holding most of the task title's words
+        ("各区…报送区级碳达峰评估报告", a 工作步骤 chapter); the dated sentence and that one, verbatim."""
+        terms = [w for w in dict.fromkeys(tokenize(task.title)) if w in self.corpus.idf]
+        total = self.corpus.weight(terms)
+        if not total:
+            return []
+        found: list[tuple[float, Provision, tuple[str, ...]]] = []
+        for p in self.corpus.in_scope([task.doc_id]):
+            if p.kind is ProvisionKind.META:
+                continue
+            for paragraph in p.text.split("\n"):
+                dated = [x for x in sentences(paragraph) if DATED_RE.search(x)]
+                if not dated:
+                    continue
+                for sentence in sentences(paragraph):
+                    toks = token_set(sentence)
+                    share = self.corpus.weight(w for w in terms if w in toks) / total
+                    if share >= SCHEDULED_SHARE:
+                        quotes = tuple(dict.fromkeys((dated[0], sentence)))
+                        found.append((-share, p, quotes))
+        found.sort(key=lambda f: f[0])
+        return [(p, quotes) for _, p, quotes in found[:MAX_SCHEDULED]]
+
+    def _scheduled_answer(
+        self,
+        query: Query,
+        chosen: list[Provision],
+        scheduled: list[tuple[Provision, tuple[str, ...]]],
+        confidence: float,
+    ) -> Answer:
+        task = chosen[0]
+        lines = [f"**{heading(self.corpus, task)}**", t.DEADLINE_ELSEWHERE]
+        citations: list[Citation] = []
+        for p, quotes in scheduled:
+            lines.append(f"**{heading(self.corpus, p)}**")
+            lines.extend(f"> {q}" for q in quotes)
+            citations.extend(cite(p, q) for q in quotes)
+        roles = task.responsibility
         return Answer(
             question=query.question,
             text="\n".join(lines),
