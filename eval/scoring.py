@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from assistant.compose.templates import ROLE_WORDS, VERDICT_NOT_LISTED, VERDICT_OTHER_ROLE
 from eval import metrics
 from eval.questions import Question, department_gold, slice_values
 
@@ -109,7 +110,11 @@ def score_answer(
     return QuestionScore(q, answer, ranking, values, tuple(failures))
 
 
-PREMISE_DENIED = ("不是：", "不是牵头单位：", "不是配合单位：", "不是责任单位：")
+# how the composer's verdict opens when the attribution does not give the department as asked
+PREMISE_DENIED = (
+    VERDICT_NOT_LISTED.partition("{")[0],
+    *(VERDICT_OTHER_ROLE.partition("{department}")[0].format(asked=w) for w in ROLE_WORDS.values()),
+)
 
 
 def declined(answer: Mapping[str, Any], q: Question) -> bool:

@@ -92,6 +92,24 @@ SCHEDULED_SHARE = 0.8  # of a task title's weight that a sentence must hold to d
 MAX_SCHEDULED = 2
 
 
+def _task_answer(
+    query: Query,
+    lines: list[str],
+    citations: list[Citation],
+    roles: Span | Responsibility,
+    confidence: float,
+) -> Answer:
+    """An answer about the chosen task, with the departments its attribution prints."""
+    return Answer(
+        question=query.question,
+        text="\n".join(lines),
+        citations=tuple(citations),
+        departments=Departments(lead=roles.lead, co=roles.co, responsible=roles.responsible),
+        intent=query.intent.value,
+        confidence=confidence,
+    )
+
+
 def _deadlines(p: Provision) -> list[str]:
     r = p.responsibility
     return [d for d in (r.deadline, *(s.deadline for s in r.spans)) if d]
@@ -178,14 +196,7 @@ class DepartmentAnswers:
         asked = query.departments[0] if query.departments else query.confirmed_unit
         if query.confirms and asked:
             lines.insert(0, self._verdict(query, asked, chosen[0].doc_id, roles))
-        return Answer(
-            question=query.question,
-            text="\n".join(lines),
-            citations=tuple(citations),
-            departments=Departments(lead=roles.lead, co=roles.co, responsible=roles.responsible),
-            intent=query.intent.value,
-            confidence=confidence,
-        )
+        return _task_answer(query, lines, citations, roles, confidence)
 
     def _scheduled(self, task: Provision) -> list[tuple[Provision, tuple[str, ...]]]:
         """Where the document dates a task its attribution gives no deadline for: a paragraph that
@@ -200,10 +211,11 @@ class DepartmentAnswers:
             if p.kind is ProvisionKind.META:
                 continue
             for paragraph in p.text.split("\n"):
-                dated = [x for x in sentences(paragraph) if DATED_RE.search(x)]
+                said = sentences(paragraph)
+                dated = [x for x in said if DATED_RE.search(x)]
                 if not dated:
                     continue
-                for sentence in sentences(paragraph):
+                for sentence in said:
                     toks = token_set(sentence)
                     share = self.corpus.weight(w for w in terms if w in toks) / total
                     if share >= SCHEDULED_SHARE:
@@ -226,15 +238,7 @@ class DepartmentAnswers:
             lines.append(f"**{heading(self.corpus, p)}**")
             lines.extend(f"> {q}" for q in quotes)
             citations.extend(cite(p, q) for q in quotes)
-        roles = task.responsibility
-        return Answer(
-            question=query.question,
-            text="\n".join(lines),
-            citations=tuple(citations),
-            departments=Departments(lead=roles.lead, co=roles.co, responsible=roles.responsible),
-            intent=query.intent.value,
-            confidence=confidence,
-        )
+        return _task_answer(query, lines, citations, task.responsibility, confidence)
 
     def _verdict(self, query: Query, asked: str, doc_id: str, roles: Span | Responsibility) -> str:
         """The answer to "是省科技厅牵头吗？": what the attribution prints for that department."""
@@ -245,14 +249,15 @@ class DepartmentAnswers:
             for name, names in role.items()
         }
         held = [name for name, found in printed.items() if found]
-        word = {"lead": "牵头单位", "co": "配合单位", "responsible": "责任单位"}
         if not held:
             return t.VERDICT_NOT_LISTED.format(department=asked)
         asked = printed[held[0]]  # as the document prints it (供销社 → 省供销社)
         wanted = {Role.LEAD: "lead", Role.CO: "co"}.get(query.role)
         if wanted is None or wanted in held:
-            return t.VERDICT_YES.format(department=asked, role=word[held[0]])
-        return t.VERDICT_OTHER_ROLE.format(department=asked, asked=word[wanted], role=word[held[0]])
+            return t.VERDICT_YES.format(department=asked, role=t.ROLE_WORDS[held[0]])
+        return t.VERDICT_OTHER_ROLE.format(
+            department=asked, asked=t.ROLE_WORDS[wanted], role=t.ROLE_WORDS[held[0]]
+        )
 
     def _abstain(self, query: Query, choice: Choice) -> Answer:
         terms = query_terms(query, self.corpus.idf)

@@ -17,6 +17,7 @@ REFUSAL_ABOUT = (
 VERDICT_YES = "是。该条列{department}为{role}。"
 VERDICT_OTHER_ROLE = "不是{asked}：该条列{department}为{role}。"
 VERDICT_NOT_LISTED = "不是：该条的分工中没有列出{department}。"
+ROLE_WORDS = {"lead": "牵头单位", "co": "配合单位", "responsible": "责任单位"}
 UNATTRIBUTED_TEXT = "这部分内容没有写明责任部门（该条的分工括注只针对写在它前面的内容）。"
 NO_METADATA = "文件中没有写明{fields}。已知的文件信息如下："
 NO_DEADLINE = "文件没有写明这项工作的完成期限。相关条款："

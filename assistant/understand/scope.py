@@ -159,9 +159,8 @@ def _at_national_level(
     places = [*PLACES, *LOCAL_PLACES]
     places += [m.group(1) for d in doc_ids for m in PLACE_IN_TITLE_RE.finditer(corpus.doc_title(d))]
     if any(p in question for p in places):
-        return (
-            doc_ids  # "湖南的意见是根据哪份中央文件…": the place's, the state's is another subject
-        )
+        # "湖南的意见是根据哪份中央文件…": the place's; the state's is another subject
+        return doc_ids
     national = [d for d in corpus.documents if d.level is Level.NATIONAL]
     if CENTRAL_SAID_RE.search(question):
         if any(set(d.issuers) & CENTRAL_ISSUERS for d in documents):
@@ -376,13 +375,13 @@ def _of_level_phrase(
     before = "".join(
         question[max(0, m.start() - NAMING_WINDOW) : m.start()] for m in KIND_RE.finditer(question)
     )
+    said = level_phrases(question)
     named = [
         t
         for t in content_tokens(before)
         if not any(p in t for p in (*PLACES, *LOCAL_PLACES))
         and t not in GENERIC_TITLE_WORDS
-        and not LEVEL_PHRASE_RE.fullmatch(t)
-        and t not in ("省级", "市级", "县级", "区级", "层面")
+        and not any(t in phrase for phrase in said)  # 省级, 层面 of "省级层面"
     ]
     own = [d for d in own if all(_in_title(t, corpus.title_blocks[d]) for t in named)]
     return tuple(own) or doc_ids
