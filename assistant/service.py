@@ -21,7 +21,7 @@ from assistant.index.store import SUFFIXES, Index, IngestReport, expand_paths
 from assistant.index.support import support_score
 from assistant.progress import ReportingEmbeddings
 from assistant.settings import Settings
-from assistant.understand.abbreviation import short_title
+from assistant.understand.abbreviation import leading_issuer, short_title
 from assistant.understand.followup import Turn, resolve
 from assistant.understand.intent import Intent, Query, understand
 from assistant.understand.scope import (
@@ -158,9 +158,9 @@ class PolicyQA:
         doc = self.corpus.document_by_id.get(doc_id)
         if doc is None:
             return doc_id
-        return short_title(
-            doc.title, document_place(self.corpus.title_blocks.get(doc_id, doc.title))
-        )
+        place = document_place(self.corpus.title_blocks.get(doc_id, doc.title))
+        place = place or document_place("".join(doc.issuers)) or leading_issuer(doc.issuers)
+        return short_title(doc.title, place)
 
     def documents(self) -> list[Document]:
         """Indexed documents, with the metadata corrections a user made (`correct_document`)."""

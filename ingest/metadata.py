@@ -168,13 +168,37 @@ def _finished(compact: str) -> bool:
     return bool(_TITLE_END.search(_TRAILING_NOTE.sub("", compact.rstrip("》"))))
 
 
+MAX_ISSUER_LINE = 40
+
+
 def _issuer_lines(head: list[str]) -> tuple[str, ...]:
+    """Issuers printed on lines of their own, one or several to a line: "中共四川省委四川省人民政府"
+    is two, "生态环境部办公厅" one."""
     found: list[str] = []
     for line in head:
         compact = re.sub(r"\s+|文件$", "", line)
-        if 2 <= len(compact) <= 20 and _ISSUER.fullmatch(compact):
+        if not 2 <= len(compact) <= MAX_ISSUER_LINE:
+            continue
+        names = _issuer_names(compact)
+        if names:
+            found.extend(names)
+        elif len(compact) <= 20 and _ISSUER.fullmatch(compact):
             found.append(compact)
     return tuple(dict.fromkeys(found))
+
+
+def _issuer_names(compact: str) -> list[str]:
+    """Two or more issuers glued on one line, each a whole name ("办公厅" alone is the end of the
+    name before it, not an issuer)."""
+    names = [m.group(0) for m in _ISSUER.finditer(compact)]
+    if len(names) < 2 or "".join(names) != compact:
+        return []
+    if any(len(n) < 4 and n not in _SHORT_ISSUERS for n in names):
+        return []
+    return names
+
+
+_SHORT_ISSUERS = ("国务院", "中共中央")
 
 
 def _signature(lines: list[str]) -> tuple[str, ...]:

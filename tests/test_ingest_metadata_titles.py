@@ -155,3 +155,40 @@ def test_real_titles_over_three_lines() -> None:
     assert issuers == ("重庆市人民政府",) and number == "渝府发〔2022〕34号"
     title, _, _ = metadata_of("tianjin-green-low-carbon-circular-economy-plan")
     assert title == "关于印发天津市加快建立健全绿色低碳循环发展经济体系实施方案的通知"
+
+
+@pytest.mark.parametrize(
+    ("issuer_line", "issuers"),
+    [
+        # written for this test: a party committee and a government glued on one line
+        ("中共云南省委云南省人民政府", ("中共云南省委", "云南省人民政府")),
+        ("中共宁夏回族自治区委员会宁夏回族自治区人民政府", ("中共宁夏回族自治区委员会", "宁夏回族自治区人民政府")),
+        # one name that ends in 办公厅 is one issuer, not 生态环境部 + 办公厅
+        ("生态环境部办公厅", ("生态环境部办公厅",)),
+    ],
+)
+def test_issuers_glued_on_the_line_above_the_title(
+    issuer_line: str, issuers: tuple[str, ...]
+) -> None:
+    head = f"{issuer_line}\n关于推进绿色低碳发展的实施意见\n（2024年5月6日）\n"
+    doc = extract_metadata("t", clean(f"{head}一、总体要求\n内容。\n"))
+    assert doc.issuers == issuers
+
+
+def test_real_issuers_glued_on_one_line() -> None:
+    # the Guangxi and Sichuan opinions print "中共…委员会…人民政府" as one line above the title
+    _, issuers, _ = metadata_of("guangxi-dual-carbon-implementation-opinions")
+    assert issuers == ("中共广西壮族自治区委员会", "广西壮族自治区人民政府")
+    _, issuers, _ = metadata_of("sichuan-dual-carbon-implementation-opinions")
+    assert issuers == ("中共四川省委", "四川省人民政府")
+
+
+def test_short_titles_keep_whole_words() -> None:
+    # written for this test: a joint departmental issuer, a years note, 省委省政府 before 关于
+    assert short_title("某省住房城乡建设厅等9部门关于推进县城节水建设的实施意见", "某省") == (
+        "某省县城节水建设的实施意见"
+    )
+    assert short_title("某市节水型社会建设三年行动计划（2024-2026年）", "某市") == (
+        "某市节水型社会建设三年行动计划"
+    )
+    assert short_title("甲省委省政府关于推进绿色出行的实施意见", "甲省") == "甲省绿色出行的实施意见"

@@ -162,7 +162,7 @@ def test_markers_replace_keys_or_follow_headings() -> None:
 
 def test_panel_is_a_list_or_one_compact_table() -> None:
     few = Answer(question="q", text="t", citations=(cite("1.1", "第1条", "<b>甲</b>"),))
-    html = panel_html(few, 3, {"doc": "文件"}, active=1)
+    html = panel_html(few, 3, {"doc": "《文件》"}, active=1)
     assert "pc-item pc-active" in html and "<b>" not in html and "#pqa-cite-3-1" in html
     many = Answer(
         question="q",
@@ -171,7 +171,7 @@ def test_panel_is_a_list_or_one_compact_table() -> None:
             cite(f"2.{i}", f"第{i}条", f"任务{i}", doc=f"d{i % 2}") for i in range(1, 34)
         ),
     )
-    table = panel_html(many, 1, {"d0": "文件零", "d1": "文件一"})
+    table = panel_html(many, 1, {"d0": "《文件零》", "d1": "《文件一》"})
     assert "pc-table" in table and table.count("<tr") == 34 and "pc-item" not in table
     assert "文件零" in table and "引用条款（33）" in table
     assert "没有引用条款" in panel_html(Answer(question="q", text="t"), 1, {})
@@ -350,7 +350,7 @@ def test_session_display_thumbs_print_and_export(tmp_path: Path) -> None:
     assert "![i](http" not in md and "\\!\\[i\\]" not in md and "\\[i\\]" in md
     assert s.fresh().turns == [] and s.fresh().owner == "browser:a"
     path = docx_export(
-        str(tmp_path / "对话.docx"), s, {**texts, "d#2.9.28": ("苏州", "全文\x01第二句")}, "对话"
+        str(tmp_path / "对话.docx"), s, {**texts, "d#2.9.28": ("《苏州》", "全文\x01第二句")}, "对话"
     )
     paragraphs = [p.text for p in read_docx(path).paragraphs]
     assert paragraphs[:2] == ["对话", "问：绿色金融由谁牵头？<img src=x>"]

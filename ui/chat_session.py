@@ -78,7 +78,7 @@ def thumbs(session: ChatSession, ratings: dict[int, int]) -> list[str | None]:
 
 def print_html(session: ChatSession, texts: dict[str, tuple[str, str]]) -> str:
     """Printed after the conversation: every answer's citations with the provision's text.
-    `texts`: `<doc_id>#<key>` → (document title, provision text)."""
+    `texts`: `<doc_id>#<key>` → (document name as shown, 《…》, and provision text)."""
     blocks = []
     for i, answer in enumerate(session.answers):
         items = numbered(answer)
@@ -89,7 +89,7 @@ def print_html(session: ChatSession, texts: dict[str, tuple[str, str]]) -> str:
             c = item.citation
             title, text = texts.get(item.ref, ("", c.quote))
             rows.append(
-                f'<li><div class="pr-head">［{item.n}］《{esc(title)}》{esc(printed_label(c.label))}'
+                f'<li><div class="pr-head">［{item.n}］{esc(title)}{esc(printed_label(c.label))}'
                 f' {esc(c.title)}</div><div class="pr-text">{esc(text)}</div></li>'
             )
         question = session.turns[i - 1]["content"] if i > 0 else answer.question
@@ -114,7 +114,7 @@ def markdown_export(session: ChatSession, texts: dict[str, tuple[str, str]], tit
         for item in numbered(answer):
             c = item.citation
             doc, text = texts.get(item.ref, ("", c.quote))
-            head = f"［{item.n}］《{doc}》{printed_label(c.label)} {c.title}"
+            head = f"［{item.n}］{doc}{printed_label(c.label)} {c.title}"
             lines += [f"> {md(head)}", ">", "> " + md(text).replace("\n", "\n> "), ""]
     return "\n".join(lines)
 
@@ -145,7 +145,7 @@ def docx_export(
             c = item.citation
             doc_title, text = texts.get(item.ref, ("", c.quote))
             head = doc.add_paragraph()
-            heading = f"［{item.n}］《{doc_title}》{printed_label(c.label)} {c.title}"
+            heading = f"［{item.n}］{doc_title}{printed_label(c.label)} {c.title}"
             head.add_run(_docx_text(heading)).bold = True
             body = doc.add_paragraph(_docx_text(text))
             body.paragraph_format.left_indent = Pt(18)

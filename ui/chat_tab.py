@@ -150,10 +150,12 @@ class ChatLogic:
 
     # -- what the page shows ------------------------------------------------------------------
     def titles(self) -> dict[str, str]:
-        return {d.doc_id: d.title for d in self.qa.documents()}
+        """doc_id → 《title》, with its issuers when another document prints the same title."""
+        corpus = self.qa.corpus
+        return {d.doc_id: corpus.doc_name(d.doc_id) for d in self.qa.documents()}
 
     def texts(self, session: ChatSession) -> dict[str, tuple[str, str]]:
-        """`<doc_id>#<key>` → (document title, provision text) for every citation shown."""
+        """`<doc_id>#<key>` → (document name, provision text) for every citation shown."""
         titles = self.titles()
         out: dict[str, tuple[str, str]] = {}
         for answer in session.answers:

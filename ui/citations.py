@@ -120,7 +120,8 @@ def panel_html(
     active: int | None = None,
 ) -> str:
     """The citations of one answer: a short list of links, or a compact table for long listings
-    (counts, a department's tasks), each entry opening the viewer."""
+    (counts, a department's tasks), each entry opening the viewer. `titles`: doc_id → the
+    document's name as shown (《…》)."""
     items = numbered(answer)
     if not items:
         note = "这个回答没有引用条款。" if answer is not None else "回答的依据条款会列在这里。"
@@ -135,7 +136,7 @@ def panel_html(
         rows = []
         for i in items:
             c = i.citation
-            doc = f'<span class="pc-doc">《{esc(doc_of(i))}》</span>' if several_docs else ""
+            doc = f'<span class="pc-doc">{esc(doc_of(i))}</span>' if several_docs else ""
             cls = "pqa-cite pc-item pc-active" if i.n == active else "pqa-cite pc-item"
             rows.append(
                 f'<a class="{cls}" href="{MARKER_PREFIX}{message}-{i.n}">'

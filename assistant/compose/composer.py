@@ -217,7 +217,7 @@ class Composer:
         for p in self.corpus.items(query.doc_ids):
             by_doc.setdefault(p.doc_id, []).append(p)
         lines = [
-            f"《{self.corpus.doc_title(d)}》共列出 {len(ps)} 项任务（{ps[0].label}至{ps[-1].label}）。"
+            f"{self.corpus.doc_name(d)}共列出 {len(ps)} 项任务（{ps[0].label}至{ps[-1].label}）。"
             for d, ps in by_doc.items()
         ]
         if not lines:

@@ -327,7 +327,7 @@ class DepartmentAnswers:
             listed_any = False
             for doc_id, held in per_doc.items():
                 if several:
-                    lines.append(f"### 《{self.corpus.doc_title(doc_id)}》")
+                    lines.append(f"### {self.corpus.doc_name(doc_id)}")
                 shown = self._held_lines(held, query.role, annex, lines, asserted)
                 listed_any = listed_any or bool(shown)
                 citations.extend(cite(p, attribution_sentence(p)) for p in shown)
@@ -439,7 +439,7 @@ class DepartmentAnswers:
         for doc_id in docs:
             of_doc = [p for p in found if p.doc_id == doc_id]
             if len(docs) > 1:
-                lines.append(f"### 《{self.corpus.doc_title(doc_id)}》（{len(of_doc)}项）")
+                lines.append(f"### {self.corpus.doc_name(doc_id)}（{len(of_doc)}项）")
             lines += [
                 f"{i}. {heading(self.corpus, p)}：{join(names(p))}" for i, p in enumerate(of_doc, 1)
             ]

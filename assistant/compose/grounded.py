@@ -226,8 +226,8 @@ class GroundedAnswers:
                     if "." not in p.key and p.kind in (ProvisionKind.CHAPTER, ProvisionKind.SECTION)
                 ]
                 if len(tops) >= 2:
-                    title = self.corpus.doc_title(query.doc_ids[0])
-                    return self._enumerate(query, f"《{title}》共分 {len(tops)} 个部分：", tops)
+                    name = self.corpus.doc_name(query.doc_ids[0])
+                    return self._enumerate(query, f"{name}共分 {len(tops)} 个部分：", tops)
             return None
         children = self.corpus.children(parent) if parent is not None else []
         if len(siblings) > len(children):

@@ -16,7 +16,7 @@ def join(names: Sequence[str]) -> str:
 
 def heading(corpus: CorpusView, p: Provision) -> str:
     """`第28条 积极发展绿色金融（2.9.28）`, prefixed by the document title when several are indexed."""
-    scope = "" if len(corpus.documents) == 1 else f"《{corpus.doc_title(p.doc_id)}》"
+    scope = "" if len(corpus.documents) == 1 else corpus.doc_name(p.doc_id)
     return f"{scope}{p.label} {p.title}（{p.key}）".strip()
 
 

@@ -31,6 +31,14 @@ def _token_set(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
+def _printed_date(iso: str | None) -> str:
+    """2022-04-28 → 2022年4月28日."""
+    if not iso:
+        return ""
+    year, month, day = iso.split("-")
+    return f"{year}年{int(month)}月{int(day)}日"
+
+
 def fold_words(text: str) -> str:
     """The text without punctuation and spaces (“两高”项目 → 两高项目)."""
     return NOT_A_WORD_RE.sub("", text)
@@ -322,6 +330,23 @@ class CorpusView:
     def doc_title(self, doc_id: str) -> str:
         doc = self.document_by_id.get(doc_id)
         return doc.title if doc else doc_id
+
+    def doc_name(self, doc_id: str) -> str:
+        """《title》 as an answer names the document; followed by its issuers (or date) when another
+        indexed document prints the same title, as nine provinces print 《关于完整准确全面贯彻新发展
+        理念做好碳达峰碳中和工作的实施意见》."""
+        doc = self.document_by_id.get(doc_id)
+        if doc is None:
+            return f"《{doc_id}》"
+        if doc.title not in self._shared_titles:
+            return f"《{doc.title}》"
+        who = "、".join(doc.issuers) or _printed_date(doc.date)
+        return f"《{doc.title}》（{who}）" if who else f"《{doc.title}》"
+
+    @cached_property
+    def _shared_titles(self) -> frozenset[str]:
+        counts = Counter(d.title for d in self.documents)
+        return frozenset(title for title, n in counts.items() if n > 1)
 
     def scope_text(self, doc_id: str) -> str:
         """What names a document: title, issuers, number and its title block."""

@@ -119,7 +119,7 @@ def _fit(parts: Sequence[str], room: int) -> tuple[str, ...]:
 
 
 def _head(corpus: CorpusView, p: Provision, many_docs: bool, *, with_implementers: bool) -> str:
-    scope = f"《{corpus.doc_title(p.doc_id)}》" if many_docs else ""
+    scope = corpus.doc_name(p.doc_id) if many_docs else ""
     r = p.responsibility
     facts: list[str] = []
     if r.lead:

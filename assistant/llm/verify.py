@@ -210,7 +210,7 @@ class _Verifier:
         return tuple(out)
 
     def _label(self, p: Provision) -> str:
-        scope = "" if len(self.corpus.documents) <= 1 else f"《{self.corpus.doc_title(p.doc_id)}》"
+        scope = "" if len(self.corpus.documents) <= 1 else self.corpus.doc_name(p.doc_id)
         return f"{scope}{p.label} {p.title}".strip()
 
 

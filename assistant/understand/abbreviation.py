@@ -121,8 +121,19 @@ _STOCK = re.compile(
     r"|高质量发展|转变发展方式"
 )
 _ISSUER = re.compile(
-    r"^(?:中共)?[\u4e00-\u9fff]{2,8}?(?:省委|市委|区委|人民政府办公厅|人民政府|政府办公厅|办公厅)+\s*"
+    r"^(?:中共)?[\u4e00-\u9fff]{2,8}?(?:省委|市委|区委|人民政府办公厅|人民政府|省政府|市政府|政府办公厅|办公厅)+\s*"
+    # "四川省住房城乡建设厅等17部门关于…": the departments that issue it jointly
+    r"|^[\u4e00-\u9fff]{2,16}?(?:厅|局|委|部)等\d+个?部门"
 )
+
+
+def leading_issuer(issuers: tuple[str, ...]) -> str:
+    """What stands for the place in a short title when the title block names none: the first
+    issuer (中共中央 → 中央, 中共某省委 → 某省, 国务院, 交通运输部), not a bare 省人民政府."""
+    first = issuers[0] if issuers else ""
+    if first.startswith("中共"):
+        first = re.sub(r"(?<=[省市县区])(?:委员会|委)$", "", first.removeprefix("中共"))
+    return "" if first[:1] in "省市区县" else first
 
 
 def short_title(title: str, place: str = "") -> str:
@@ -141,6 +152,7 @@ def short_title(title: str, place: str = "") -> str:
     core = _ISSUER.sub("", core)
     core = _STOCK.sub("", core)
     core = re.sub(r"[“”\"'《》\s]", "", core).strip("的")
+    core = re.sub(r"[（(][^（）()]*\d{4}[^（）()]*[）)]$", "", core)  # "（2021-2023年）"
     if place and not core.startswith(place):
         core = place + core
-    return core[:24]
+    return core

@@ -32,7 +32,9 @@ QUESTION_WORDS = frozenset(
     # saying that a document says something ("提了哪几条", "写明由…牵头的有几处")
     "提了 提出了 写了 写明 写明了 讲了 说了 列了 几处 哪几处 多少处 层面 "
     # the words of the attribution itself ("由谁抓总？其他哪些方面按职责分工负责？")
-    "其他 其余 职责 分工 分工负责 按职责 抓总 主责".split()
+    "其他 其余 职责 分工 分工负责 按职责 抓总 主责 "
+    # the level whose body is asked for ("由自治区哪个厅牵头", "按市里的方案")
+    "自治区 自治 省里 市里 区里 县里 本省 本市".split()
 )
 ASKING_RE = re.compile(
     r"由谁|是谁|归谁|谁来|谁|由哪个|由哪些|哪个|哪些|哪家|什么|怎么|如何|是否|能否|能不能|可不可以|多少"
