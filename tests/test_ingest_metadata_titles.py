@@ -162,7 +162,10 @@ def test_real_titles_over_three_lines() -> None:
     [
         # written for this test: a party committee and a government glued on one line
         ("中共云南省委云南省人民政府", ("中共云南省委", "云南省人民政府")),
-        ("中共宁夏回族自治区委员会宁夏回族自治区人民政府", ("中共宁夏回族自治区委员会", "宁夏回族自治区人民政府")),
+        (
+            "中共宁夏回族自治区委员会宁夏回族自治区人民政府",
+            ("中共宁夏回族自治区委员会", "宁夏回族自治区人民政府"),
+        ),
         # one name that ends in 办公厅 is one issuer, not 生态环境部 + 办公厅
         ("生态环境部办公厅", ("生态环境部办公厅",)),
     ],

@@ -350,7 +350,10 @@ def test_session_display_thumbs_print_and_export(tmp_path: Path) -> None:
     assert "![i](http" not in md and "\\!\\[i\\]" not in md and "\\[i\\]" in md
     assert s.fresh().turns == [] and s.fresh().owner == "browser:a"
     path = docx_export(
-        str(tmp_path / "对话.docx"), s, {**texts, "d#2.9.28": ("《苏州》", "全文\x01第二句")}, "对话"
+        str(tmp_path / "对话.docx"),
+        s,
+        {**texts, "d#2.9.28": ("《苏州》", "全文\x01第二句")},
+        "对话",
     )
     paragraphs = [p.text for p in read_docx(path).paragraphs]
     assert paragraphs[:2] == ["对话", "问：绿色金融由谁牵头？<img src=x>"]
