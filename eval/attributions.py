@@ -7,6 +7,10 @@ coverage for any folder of documents.
 Gold lines are one printed attribution each (`span` counts from 0 within a provision). A span is exact
 when its lead, co and responsible sets equal the parsed span's; a provision is exact when the sets merged
 over its spans are equal. Names compare after NFKC, without whitespace and with one bracket style.
+
+"Same department" compares the names as the question scorer does, through the document's registry:
+a list that prints the level once ("省发展改革委、生态环境厅") is read by the parser as written
+(生态环境厅), and by some gold with the level restored (省生态环境厅); both are one department.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ingest.departments import DepartmentRegistry
 from ingest.model import ParsedDocument, Provision
 from ingest.pipeline import parse_file
 
@@ -66,6 +71,9 @@ class Roles:
     def units(self) -> frozenset[str]:
         return self.lead | self.co | self.responsible
 
+    def canonical(self, registry: DepartmentRegistry) -> Roles:
+        return Roles(*(frozenset(registry.canonical(n) for n in getattr(self, r)) for r in ROLES))
+
     def show(self) -> str:
         return " / ".join(f"{r}={'、'.join(sorted(getattr(self, r)))}" for r in ROLES)
 
@@ -83,8 +91,10 @@ class DocScore:
     doc_id: str
     spans: int = 0
     spans_exact: int = 0
+    spans_same: int = 0  # spans whose departments are the gold ones, read through the registry
     provisions: int = 0
     provisions_exact: int = 0
+    provisions_same: int = 0
     keys_missing: int = 0
     units_exact: int = 0  # provisions whose named units (any role) are right
     deadlines: int = 0
@@ -113,9 +123,19 @@ def _parsed_spans(p: Provision) -> list[Any]:
     return spans or ([p.responsibility] if not p.responsibility.is_empty else [])
 
 
+def document_registry(parsed: ParsedDocument) -> DepartmentRegistry:
+    """The registry the product builds for the document: the names it prints, and the shipped rows
+    of the place its title block names."""
+    names = {n for p in parsed.provisions for n in p.responsibility.departments}
+    d = parsed.document
+    opening = "\n".join(p.text for p in parsed.provisions[:3])[:600]
+    return DepartmentRegistry.for_document(names, " ".join([d.title, *d.issuers, opening]))
+
+
 def score_document(parsed: ParsedDocument, gold: Sequence[GoldSpan]) -> DocScore:
     by_key = {p.key: p for p in parsed.provisions}
     result = DocScore(parsed.document.doc_id)
+    registry = document_registry(parsed)
     per_key: dict[str, list[GoldSpan]] = {}
     for g in gold:
         per_key.setdefault(g.key, []).append(g)
@@ -133,6 +153,8 @@ def score_document(parsed: ParsedDocument, gold: Sequence[GoldSpan]) -> DocScore
             merged_gold = merged_gold.merge(g.roles)
         merged = Roles.of(provision.responsibility)
         result.units_exact += int(merged.units == merged_gold.units)
+        same = merged.canonical(registry) == merged_gold.canonical(registry)
+        result.provisions_same += int(same)
         if merged == merged_gold:
             result.provisions_exact += 1
         else:
@@ -141,6 +163,8 @@ def score_document(parsed: ParsedDocument, gold: Sequence[GoldSpan]) -> DocScore
             got = parsed_spans[g.span] if g.span < len(parsed_spans) else None
             if got is not None and Roles.of(got) == g.roles:
                 result.spans_exact += 1
+            if got is not None and Roles.of(got).canonical(registry) == g.roles.canonical(registry):
+                result.spans_same += 1
             if g.deadline:
                 result.deadlines += 1
                 have = getattr(got, "deadline", None) if got is not None else None
@@ -181,16 +205,19 @@ def score_gold(corpus: Path, gold_dir: Path = GOLD_DIR) -> list[DocScore]:
 
 def gold_table(scores: Sequence[DocScore]) -> str:
     lines = [
-        "| document | spans exact | provisions exact | units exact | keys missing | deadlines exact |",
-        "|---|---|---|---|---|---|",
+        "| document | spans exact | spans, same department | provisions exact "
+        "| provisions, same department | units exact | keys missing | deadlines exact |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     totals = DocScore("**all**")
     for s in scores:
         for f in (
             "spans",
             "spans_exact",
+            "spans_same",
             "provisions",
             "provisions_exact",
+            "provisions_same",
             "units_exact",
             "keys_missing",
         ):
@@ -199,7 +226,8 @@ def gold_table(scores: Sequence[DocScore]) -> str:
         totals.deadlines_exact += s.deadlines_exact
     for s in [*scores, totals]:
         lines.append(
-            f"| {s.doc_id} | {s.spans_exact}/{s.spans} | {s.provisions_exact}/{s.provisions} "
+            f"| {s.doc_id} | {s.spans_exact}/{s.spans} | {s.spans_same}/{s.spans} "
+            f"| {s.provisions_exact}/{s.provisions} | {s.provisions_same}/{s.provisions} "
             f"| {s.units_exact}/{s.provisions} | {s.keys_missing} | {s.deadlines_exact}/{s.deadlines} |"
         )
     return "\n".join(lines)

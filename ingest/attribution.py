@@ -21,6 +21,10 @@ _SENTENCE_END = "。；;！？!?"
 _SPLIT_AT = "、，,；;"
 _AND_BEFORE_BODY = re.compile(r"(?:和|及|以及)(?=各|市|省|国家|县|区|有关|自治区|中央|人民)")
 _BARE_LEVEL = re.compile(r"^(?:各|有关)?[市区县州省乡镇]$")  # "有关市、县〔区〕人民政府"
+# "广州、深圳市政府": a place printed alone shares the government's name that follows it
+_BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_BODY_CHAR = re.compile(r"[厅局委部办院行所会处室司署站馆队团中心]")
+_PLACE_GOVERNMENT = re.compile(r"^[\u4e00-\u9fff]{2,4}?[市区县州盟]?(?:人民政府|政府)$")
 _GENERIC_TAIL = re.compile(
     r"(?:等(?:[\u4e00-\u9fff]{0,6}?(?:部门|单位|机构))?|(?:按照|根据)?(?:各自)?职责(?:分工)?)$"
 )
@@ -161,6 +165,18 @@ def clean_name(name: str) -> str:
     return name.strip(" 。，、；;,：:")
 
 
+def _shares_government(name: str, after: list[str]) -> bool:
+    """A bare place before places' government ("广州、深圳市政府", "南京、无锡、常州市人民政府")."""
+    if not _BARE_PLACE.match(name) or _BODY_CHAR.search(name):
+        return False
+    for nxt in after:
+        if _PLACE_GOVERNMENT.match(nxt):
+            return True
+        if not (_BARE_PLACE.match(nxt) and not _BODY_CHAR.search(nxt)):
+            return False
+    return False
+
+
 def split_names(text: str) -> tuple[str, ...]:
     """ "市发改委、市住建局等部门" → names as printed. Brackets inside a name stay (省发展改革委（能源局）);
     a level printed alone joins the next part ("市、区机管局", "各市、州、县人民政府"); 和 splits only
@@ -171,12 +187,12 @@ def split_names(text: str) -> tuple[str, ...]:
         pieces.extend(_AND_BEFORE_BODY.split(part))
     names: list[str] = []
     pending = ""
-    for piece in pieces:
-        name = clean_name(piece)
-        if _BARE_LEVEL.match(name):
-            pending += name + "、"
+    cleaned = [clean_name(piece) for piece in pieces]
+    for i, piece in enumerate(cleaned):
+        if _BARE_LEVEL.match(piece) or _shares_government(piece, cleaned[i + 1 :]):
+            pending += piece + "、"
             continue
-        name = pending + name if name else pending.rstrip("、")
+        name = pending + piece if piece else pending.rstrip("、")
         pending = ""
         if name and name not in names and not _NOT_A_NAME.fullmatch(name):
             names.append(name)

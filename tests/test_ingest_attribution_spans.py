@@ -79,6 +79,18 @@ def test_brackets_inside_names_stay_in_the_name() -> None:
     assert r.responsible == ("区委党校（行政学院）", "区人社局")
 
 
+def test_places_printed_before_their_shared_government_are_one_name() -> None:
+    # written for this test: "甲州、乙州市政府" prints 市政府 once for two places (the Guangdong
+    # green-finance plan's "广州、深圳市政府"); a department list is still split
+    r = extract_responsibility(
+        "建设示范区。（省财政厅牵头，人民银行甲州分行、甲州、乙州市政府，省科技厅配合）"
+    )
+    assert r.lead == ("省财政厅",)
+    assert r.co == ("人民银行甲州分行", "甲州、乙州市政府", "省科技厅")
+    assert split_names("丙县、丁县、戊县人民政府") == ("丙县、丁县、戊县人民政府",)
+    assert split_names("省发展改革委、财政厅、科技厅") == ("省发展改革委", "财政厅", "科技厅")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -221,3 +221,29 @@ def test_an_abbreviation_no_document_prints_is_spelled_out() -> None:
     assert vocabulary.spelled_out("炒股") is None
     assert in_vocabulary("民企", vocabulary) == "民营企业"
     assert in_vocabulary("民企", frozenset({"外资"})) == "民企"
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # round 8 (Chongqing, the Jiangsu eco-environment office's 2021 plan), asked of other
+        # bodies, documents and years
+        ("市交通局作为牵头单位的是哪几条？", Intent.DEPARTMENT_TASKS),
+        ("以市财政局为配合单位的有哪些任务？", Intent.DEPARTMENT_TASKS),
+        ("东岭市2023年度节水工作计划分为几大部分？", Intent.COUNT),
+        ("按东岭市2024年的方案，我们厂要不要装在线监测？", Intent.RULE),
+        ("东岭市2023年度节水工作计划里到2025年用水量下降多少？", Intent.TARGET),
+    ],
+)
+def test_phrasings_of_round_eight(question: str, intent: Intent) -> None:
+    found = ["市交通局", "市财政局"]
+    q = understand(question, find_departments=lambda t: [d for d in found if d in t])
+    assert q.intent is intent
+
+
+def test_a_number_and_a_yes_no_word_are_not_cut_into_words() -> None:
+    vocabulary = Vocabulary({"800": 5.0, "综合": 1.0, "能耗": 1.0, "不要": 3.0})
+    assert in_vocabulary("8000", vocabulary) == "8000"  # not 800
+    q = understand("我们一年综合能耗8000吨，要不要报送数据？", find_departments=lambda _t: [])
+    terms = query_terms(q, vocabulary)
+    assert "不要" not in terms and "800" not in terms

@@ -25,6 +25,8 @@ from ingest.model import Provision, ProvisionKind
 AMOUNT_IN_TEXT = re.compile(
     r"(?<![第0-9０-９.])[0-9０-９]+(\.[0-9]+)?\s*(%|％|‰|(?![年月日号条款项])[\u4e00-\u9fff])"
     r"|百分之|[0-9]+\s*[:：比]\s*[0-9]+"
+    # an amount in Chinese numerals ("覆盖千万级人群", "年处理十万吨"), not one numeral ("千家万户")
+    r"|[一二两三四五六七八九十百千万亿数]{2,}级?(?:人|户|家|吨|元|辆|台|亩|公里|千瓦|个|座|项)"
 )
 # The measure word a question asks the figure in ("多少家企业", "补贴多少钱"): the figure must be in it
 ASKED_UNIT = re.compile(

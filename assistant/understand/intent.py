@@ -84,7 +84,7 @@ STRUCT_NOUN = (
     r"|个(?![\u4e00-\u9fff]))"
 )
 COUNT_RE = re.compile(
-    rf"多少{STRUCT_NOUN}|(?<![哪第])几{STRUCT_NOUN}|(?<!哪)几个(?!部门)|数量"
+    rf"多少{STRUCT_NOUN}|(?<![哪第])几大?{STRUCT_NOUN}|(?<!哪)几个(?!部门)|数量"
     # "一共哪些单位？" asks which, "一共有几项？" how many
     r"|(总共|一共|共有|共计)(?!有?(哪|什么|是))"
 )
@@ -117,12 +117,16 @@ DEPT_TASK_RE = re.compile(
     r"(牵头|负责|参与|配合|承担|分管|涉及|主管|管)(了|做|干|开展|落实)?(哪些|哪几?项|什么|几|啥|多少)"
     r"|在(哪些|哪几?项)(任务|工作|事项)"
     r"|(的|有哪些)(任务|工作|职责|事项)|(任务|工作|职责)(有哪些|是什么)"
+    # "市发展改革委作为牵头单位的是哪几条？", "以省生态环境厅为配合单位的有哪些？"
+    r"|(作为|为|是)(牵头|配合|责任)(单位|部门|方)的(是|有|都有)?(哪些|哪几|哪[条项个]|什么|几)"
 )
 WHO_RE = re.compile(
     r"谁|哪个部门|哪些部门|哪家|什么部门|哪个单位|哪些单位|哪个机构|哪个局|哪几个部门"
     r"|(责任|牵头|配合|负责|主责|参与|协同)(部门|单位|机构|处室)|归口|主管部门|分工"
     r"|(哪个|哪些|什么)(处室|处|科室|司局|机关)|由(哪|什么).{0,6}(负责|落实|承担)"
 )
+# a year that is part of a document's name ("2021年度…工作计划", "按…2021年的计划"): no target asked
+NAMED_YEAR_RE = re.compile(r"20\d\d\s*年(?:度|前)?[^，。？！、,?!\s]{0,16}?(?:计划|方案|意见|要点)")
 TARGET_RE = re.compile(
     r"目标|到\s*20\d\d|20\d\d\s*年|指标|愿景|达峰时间|什么时候(实现|达峰)|(做|达)到什么(程度|水平)"
 )
@@ -295,7 +299,7 @@ def classify(  # noqa: PLR0912 - one rule per intent, most specific first, reads
         return Intent.LOCATE
     if LIST_RE.search(text) and PARTS_RE.search(text):
         return Intent.LIST  # "2022年工作计划分为哪几个部分？": the parts, whatever the year
-    if TARGET_RE.search(text):
+    if TARGET_RE.search(NAMED_YEAR_RE.sub("", text)):
         return Intent.TARGET
     if LIST_RE.search(text):
         return Intent.LIST

@@ -38,6 +38,7 @@ QUESTION_WORDS = frozenset(
 )
 ASKING_RE = re.compile(
     r"由谁|是谁|归谁|谁来|谁|由哪个|由哪些|哪个|哪些|哪家|什么|怎么|如何|是否|能否|能不能|可不可以|多少"
+    r"|要不要|会不会|是不是|用不用|有没有|让不让|还让不让"
 )
 LONG_NAMING_WORD = 4  # a naming word this long is cut from the text before segmenting
 # Kept when matching a question to chapter and section titles ("主要任务分成哪几个方面？").
@@ -87,8 +88,8 @@ def in_vocabulary(term: str, vocabulary: Container[str]) -> str:
     unknown "个人所得税" must not become a known "个人")."""
     if isinstance(vocabulary, SpellsOut) and (spelled := vocabulary.spelled_out(term)):
         return spelled  # "国企" for 国有企业, which the documents print
-    if term in vocabulary or len(term) < 3:
-        return term
+    if term in vocabulary or len(term) < 3 or term[0].isdigit():
+        return term  # a number is not the number with a digit less ("6000" is not "600")
     for piece in (term[:-1], term[1:]):
         if piece in vocabulary:
             return piece

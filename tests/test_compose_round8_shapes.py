@@ -1,0 +1,47 @@
+"""Shapes found on round 8's first run (Chongqing, Wuhan), tested on a document written for the
+test: a quoted task title names its task although the question also spells out a long document
+name; an amount in Chinese numerals ("覆盖千万级人群") is a figure the document gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.service import PolicyQA
+from tests.fakes import keyword_library
+
+PLAN = """东岭市人民政府关于印发以绿色转型为引领推进东岭市制造业高质量发展行动计划的通知
+一、重点任务
+（一）推广绿色产品。推行绿色产品认证，扩大绿色产品供给。（市工信局、市市场监管局牵头，市财政局配合）
+（二）培育绿色企业。引导企业实施绿色发展战略，加强质量管理和市场监督，打造绿色发展标杆企业。（市工信局牵头，市国资委配合）
+（三）建立普惠机制。形成覆盖百万级人群的碳普惠机制，年减排二十万吨二氧化碳。（市生态环境局牵头）
+"""
+
+
+@pytest.fixture(scope="module")
+def qa(tmp_path_factory: pytest.TempPathFactory) -> PolicyQA:
+    vocab = ["绿色产品", "绿色企业", "普惠", "人群", "减排"]
+    return keyword_library(tmp_path_factory, {"dongling-manufacturing-plan": PLAN}, vocab)
+
+
+def test_a_quoted_task_title_names_the_task(qa: PolicyQA) -> None:
+    answer = qa.ask(
+        "东岭市以绿色转型为引领推进制造业高质量发展的行动计划中，“推广绿色产品”这一项"
+        "东岭市市场监督管理局是牵头单位吗？",
+        doc_id="dongling-manufacturing-plan",
+    )
+    assert not answer.abstained and answer.text.startswith("是")
+    assert set(answer.departments.lead) == {"市工信局", "市市场监管局"}
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("东岭的碳普惠机制要覆盖多大规模的人群？", "百万级人群"),
+        ("普惠机制每年要减排多少二氧化碳？", "二十万吨"),
+    ],
+)
+def test_an_amount_in_chinese_numerals_is_a_figure(
+    qa: PolicyQA, question: str, figure: str
+) -> None:
+    answer = qa.ask(question, doc_id="dongling-manufacturing-plan")
+    assert not answer.refused and figure in answer.text
