@@ -14,6 +14,7 @@ PLAN = """东岭市人民政府关于印发以绿色转型为引领推进东岭�
 （一）推广绿色产品。推行绿色产品认证，扩大绿色产品供给。（市工信局、市市场监管局牵头，市财政局配合）
 （二）培育绿色企业。引导企业实施绿色发展战略，加强质量管理和市场监督，打造绿色发展标杆企业。（市工信局牵头，市国资委配合）
 （三）建立普惠机制。形成覆盖百万级人群的碳普惠机制，年减排二十万吨二氧化碳。（市生态环境局牵头）
+（四）推进督察整改。聚焦48项突出问题，按期完成整改销号。（市生态环境局牵头）
 """
 
 
@@ -45,3 +46,11 @@ def test_an_amount_in_chinese_numerals_is_a_figure(
 ) -> None:
     answer = qa.ask(question, doc_id="dongling-manufacturing-plan")
     assert not answer.refused and figure in answer.text
+
+
+def test_a_count_the_document_prints_is_quoted_not_the_tasks_counted(qa: PolicyQA) -> None:
+    # round 8 (Shandong): "要整改的具体问题一共多少项？" counted the plan's tasks
+    answer = qa.ask("要整改的突出问题一共多少项？", doc_id="dongling-manufacturing-plan")
+    assert "48项突出问题" in answer.text and "共列出" not in answer.text
+    tasks = qa.ask("这份计划一共有多少项任务？", doc_id="dongling-manufacturing-plan")
+    assert "共列出 4 项任务" in tasks.text

@@ -247,3 +247,19 @@ def test_a_number_and_a_yes_no_word_are_not_cut_into_words() -> None:
     q = understand("我们一年综合能耗8000吨，要不要报送数据？", find_departments=lambda _t: [])
     terms = query_terms(q, vocabulary)
     assert "不要" not in terms and "800" not in terms
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # round 8's requests, in other words and topics
+        ("麻烦帮我写一篇关于节水型社会建设的讲话稿", Intent.REQUEST),
+        ("请你起草一份光伏项目的申请报告", Intent.REQUEST),
+        ("推荐一只新能源股票吧，哪个收益最高？", Intent.REQUEST),
+        # a question about what a document asks to be written is not a request
+        ("文件要求各地编写哪些材料？", Intent.RULE),
+        ("由谁起草实施方案？", Intent.WHO_LEADS),
+    ],
+)
+def test_work_asked_of_the_assistant_is_not_a_question(question: str, intent: Intent) -> None:
+    assert understand(question, find_departments=lambda _t: []).intent is intent

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from assistant.index.corpus import CorpusView
 from assistant.index.support import support_score
 from assistant.understand.intent import Query
-from assistant.understand.terms import content_tokens, query_terms, without_scope
+from assistant.understand.terms import content_tokens, query_terms
 from ingest.model import Provision, ProvisionKind, Span
 
 RANK_PENALTY = 0.01  # per retrieval rank: ties go to what retrieval ranked first
@@ -71,10 +71,9 @@ def rank_tasks(
 ) -> list[Candidate]:
     """Provisions that carry an attribution, by how well they match the question."""
     terms = query_terms(query, corpus.idf)
-    # The question's longest run of characters printed in the documents ("企业减污降碳协同创新"),
-    # the words that named the documents left out: a title that prints it is named by the
-    # question, words the term list may have dropped.
-    phrase = corpus.longest_quoted(without_scope(query), min_chars=MIN_PHRASE)
+    # The question's longest run of characters printed in the documents ("企业减污降碳协同创新"):
+    # a title that prints it is named by the question, words the term list may have dropped.
+    phrase = corpus.longest_quoted(query.question, min_chars=MIN_PHRASE)
     # a phrase the question puts in quotes (“发展绿色产品”这一项) that a title prints names it
     quoted = [q for q in QUOTED_RE.findall(query.question) if len(q) >= MIN_QUOTED]
     # A phrase that a document's title prints names that document, not one of its tasks; across

@@ -21,6 +21,9 @@ from ingest.model import Provision, ProvisionKind
 
 # counts the tasks or items ("一共多少条？", "有几项任务"), not something else ("一共几个县？")
 COUNTS_ITEMS_RE = re.compile(r"(多少|几)\s*(条|项)|任务")
+COUNTED_WORDS = frozenset({"任务", "重点任务", "主要任务", "工作", "措施", "条款", "内容"})
+TOP_FOR_FIGURE = 5  # retrieved provisions read for a printed count
+PRINTED_COUNT_RE = re.compile(r"[0-9０-９]+\s*[项个条家类]")
 ANNEX_WORDS = re.compile(r"专项|方案|附件|分工表|政策体系|规划")
 # A body named as acting in a sentence ("由碳达峰碳中和工作领导小组办公室统筹…", "各级党校（行政学院）").
 BODY_NAME_RE = re.compile(
@@ -105,6 +108,8 @@ class Composer:
             return refuse(query, t.REFUSAL_INJECTION)
         if query.intent is Intent.ABOUT:
             return refuse(query, t.REFUSAL_ABOUT)
+        if query.intent is Intent.REQUEST:
+            return refuse(query, t.REFUSAL_REQUEST)
         if query.foreign_place:
             return refuse(query, t.REFUSAL_FOREIGN_PLACE.format(place=query.foreign_place))
         if query.min_leads and query.intent is not Intent.WHO_LEADS:
@@ -184,9 +189,21 @@ class Composer:
             p.kind is ProvisionKind.ANNEX for p in self.corpus.tasks(query.doc_ids)
         ):
             return self._annex_rows(query)
-        if COUNTS_ITEMS_RE.search(query.text):
+        if COUNTS_ITEMS_RE.search(query.text) and not self._counted_in_text(query, hits):
             return self._count_items(query)
         return self.grounded.answer(query, hits)
+
+    def _counted_in_text(self, query: Query, hits: Sequence[Hit]) -> bool:
+        """Whether what the question counts is a figure a provision prints ("整改的具体问题一共
+        多少项" ← "聚焦66项具体问题"), not the document's tasks."""
+        asked = [w for w in query_terms(query, self.corpus.idf) if w not in COUNTED_WORDS]
+        if not asked:
+            return False
+        return any(
+            PRINTED_COUNT_RE.search(s) and all(w in s for w in asked)
+            for h in hits[:TOP_FOR_FIGURE]
+            for s in sentences(h.provision.text)
+        )
 
     def _annex_category(self, query: Query) -> str | None:
         """The annex category the question names ("关键环节专项保障方案"), as its key part."""

@@ -25,7 +25,14 @@ log = logging.getLogger(__name__)
 
 # Answered straight from the tables: lists and counts the model could only shorten or garble.
 FROM_TABLES = frozenset(
-    {Intent.DEPARTMENT_TASKS, Intent.NO_LEAD, Intent.COUNT, Intent.METADATA, Intent.INJECTION}
+    {
+        Intent.DEPARTMENT_TASKS,
+        Intent.NO_LEAD,
+        Intent.COUNT,
+        Intent.METADATA,
+        Intent.INJECTION,
+        Intent.REQUEST,  # declined as the composer declines it
+    }
 )
 
 

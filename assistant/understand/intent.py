@@ -23,6 +23,9 @@ class Intent(StrEnum):
     RULE = "rule"
     INJECTION = "injection"
     ABOUT = "about_assistant"  # questions about the assistant itself, not the documents
+    REQUEST = (
+        "request"  # a piece of work asked for (代写材料, 推荐基金), not a question to the documents
+    )
 
 
 class Role(StrEnum):
@@ -59,6 +62,12 @@ INJECTION_RE = re.compile(
     r"|扮演|不要(管|理会|看)(上面|前面|以上)?的?(资料|文件|内容|材料)|你就(回答|说)|照我说的"
     r"|直接(说|回答|告诉我).{0,20}(牵头|负责)|直接确认|请确认|你是.{0,12}(系统|内部|管理员)",
     re.IGNORECASE,
+)
+# work asked of the assistant rather than a question the documents answer: writing a paper for the
+# user, or advice on what to buy
+REQUEST_RE = re.compile(
+    r"(?:帮我|替我|给我|帮忙|请你?|麻烦你?)(?:写|起草|撰写|代写|拟写|编写|拟)(?:一|几)?[份篇个]"
+    r"|(?:推荐|买|选)(?:一|哪)[只个支款][\u4e00-\u9fff]{0,6}(?:基金|股票|债券|理财)|收益最高|投资建议"
 )
 ABOUT_RE = re.compile(
     r"你是谁|你叫什么|你是(基于|用)|大模型|语言模型|你(能|会)做什么|你的(名字|版本|作者)|谁(开发|做)了你"
@@ -279,6 +288,8 @@ def classify(  # noqa: PLR0912 - one rule per intent, most specific first, reads
         return Intent.INJECTION
     if ABOUT_RE.search(text):
         return Intent.ABOUT
+    if REQUEST_RE.search(text):
+        return Intent.REQUEST
     if METADATA_RE.search(text) and not has_department:
         return Intent.METADATA
     if NO_LEAD_RE.search(text):
