@@ -41,6 +41,7 @@ ASKING_RE = re.compile(
     r"|要不要|会不会|是不是|用不用|有没有|让不让|还让不让"
 )
 LONG_NAMING_WORD = 4  # a naming word this long is cut from the text before segmenting
+MIN_DEPARTMENT_CUT = 3  # a department named this long is cut likewise (市住建局, 发改委)
 # Kept when matching a question to chapter and section titles ("主要任务分成哪几个方面？").
 TITLE_WORDS = frozenset({"主要", "任务", "工作", "政策"})
 
@@ -113,6 +114,10 @@ def query_terms(query: Query, vocabulary: Container[str] = frozenset()) -> list[
     long_words = [w for w in query.scope_words if len(w) >= LONG_NAMING_WORD and w in cut]
     for word in long_words:
         cut = cut.replace(word, "，")
+    # the department asked about is who, not what ("…这一项重庆市市场监督管理局是牵头单位吗？")
+    for name in sorted(query.departments, key=len, reverse=True):
+        if len(name) >= MIN_DEPARTMENT_CUT:
+            cut = cut.replace(name, "，")
     # A term that holds a naming word, or sits inside a short title ("节能" in 江苏节能意见), named
     # the document; a short naming word that a long one held is already cut with it, and the same
     # word said again is the topic ("江西省碳达峰实施方案的组织实施": 实施).
