@@ -18,10 +18,19 @@ PLAN = """东岭市人民政府关于印发以绿色转型为引领推进东岭�
 """
 
 
+WORK_PLAN = """东岭市生态环境局2024年度节水减排工作计划
+一、重点工作
+（一）开展节水宣传。组织节水进社区活动。（责任部门：宣教科，完成期限：长期坚持）
+（二）建设监测网络。长期坚持监测先行，建成重点企业用水在线监测网络，长期坚持数据公开。（责任部门：监测科，完成期限：9月底）
+（三）推进节水改造。长期坚持节水优先，完成十家企业节水改造。（责任部门：水环境科，完成期限：12月底）
+"""
+
+
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory: pytest.TempPathFactory) -> PolicyQA:
-    vocab = ["绿色产品", "绿色企业", "普惠", "人群", "减排"]
-    return keyword_library(tmp_path_factory, {"dongling-manufacturing-plan": PLAN}, vocab)
+    vocab = ["绿色产品", "绿色企业", "普惠", "人群", "减排", "节水", "监测"]
+    documents = {"dongling-manufacturing-plan": PLAN, "dongling-water-work-plan": WORK_PLAN}
+    return keyword_library(tmp_path_factory, documents, vocab)
 
 
 def test_a_quoted_task_title_names_the_task(qa: PolicyQA) -> None:
@@ -54,3 +63,10 @@ def test_a_count_the_document_prints_is_quoted_not_the_tasks_counted(qa: PolicyQ
     assert "48项突出问题" in answer.text and "共列出" not in answer.text
     tasks = qa.ask("这份计划一共有多少项任务？", doc_id="dongling-manufacturing-plan")
     assert "共列出 4 项任务" in tasks.text
+
+
+def test_a_quoted_deadline_names_the_task_it_is_printed_for(qa: PolicyQA) -> None:
+    # round 8 (the Jiangsu office's 2021 plan): "哪项工作的完成期限写的是“持续推进”？"
+    answer = qa.ask("哪项工作的完成期限写的是“长期坚持”？", doc_id="dongling-water-work-plan")
+    assert [c.key for c in answer.citations] == ["1.1"]
+    assert "宣教科" in answer.text

@@ -63,3 +63,14 @@ def test_a_title_word_said_apart_from_the_name_is_the_topic(qa: PolicyQA) -> Non
     assert not {"贯彻", "落实"} & set(document_scope(question, qa.corpus).words)
     answer = qa.ask(question, doc_id="central-opinion")
     assert not answer.refused and "每年向党中央、国务院报告" in answer.text
+
+
+def test_a_body_asked_about_is_not_the_issuer_that_names_the_document(qa: PolicyQA) -> None:
+    # round 8: "十四五节能减排综合工作方案里，生态环境部牵头哪些工作？" was read as the plan that
+    # 生态环境部 issued; asked here of a ministry that issued another document
+    assert document_scope(
+        "推进绿色转型发展的意见里，交通运输部负责哪些工作？", qa.corpus
+    ).doc_ids == ("central-opinion",)
+    assert document_scope("交通运输部的实施意见对新能源车辆有什么要求？", qa.corpus).doc_ids == (
+        "ministry-opinion",
+    )

@@ -23,6 +23,8 @@ from ingest.model import Provision, ProvisionKind
 COUNTS_ITEMS_RE = re.compile(r"(多少|几)\s*(条|项)|任务")
 COUNTED_WORDS = frozenset({"任务", "重点任务", "主要任务", "工作", "措施", "条款", "内容"})
 TOP_FOR_FIGURE = 5  # retrieved provisions read for a printed count
+MAX_DATED = 3  # tasks a quoted deadline may name; more is not one the question points to
+QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{2,20})[”\"」]")
 PRINTED_COUNT_RE = re.compile(r"[0-9０-９]+\s*[项个条家类]")
 ANNEX_WORDS = re.compile(r"专项|方案|附件|分工表|政策体系|规划")
 # A body named as acting in a sentence ("由碳达峰碳中和工作领导小组办公室统筹…", "各级党校（行政学院）").
@@ -130,7 +132,7 @@ class Composer:
 
     # -- responsibility questions, from the tables ------------------------------------------------
     def _who_leads(self, query: Query, hits: Sequence[Hit]) -> Answer:
-        named = self._article_targets(query)
+        named = self._article_targets(query) or self._dated_as_quoted(query)
         restricted = self._restricted(query)
         if named or len(restricted) == 1:
             answer = self.departments.who_leads(query, named or restricted, exact=True)
@@ -309,6 +311,22 @@ class Composer:
 
     def _article_targets(self, query: Query) -> list[Provision]:
         return [p for n in query.articles for p in self.corpus.by_article(n, query.doc_ids)]
+
+    def _dated_as_quoted(self, query: Query) -> list[Provision]:
+        """ "哪项工作的完成期限写的是“持续推进”？": the tasks whose printed deadline is the one quoted."""
+        quoted = [q for q in QUOTED_RE.findall(query.question) if q.strip()]
+        if not query.asks_deadline or not quoted or not query.doc_ids:
+            return []
+        found = [
+            p
+            for p in self.corpus.in_scope(query.doc_ids)
+            if any(
+                q in (d or "")
+                for q in quoted
+                for d in (p.responsibility.deadline, *(s.deadline for s in p.responsibility.spans))
+            )
+        ]
+        return found if len(found) <= MAX_DATED else []
 
     def _restricted(self, query: Query) -> list[Provision]:
         if not query.restrict_keys:

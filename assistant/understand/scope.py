@@ -311,15 +311,32 @@ def _overruled(
 
 def _signed_by(question: str, corpus: CorpusView) -> list[str]:
     """Documents an issuer of which the question prints whole: a ministry ("交通运输部"), a
-    bureau; not a government or a party committee (`GOVERNMENT_RE`)."""
+    bureau; not a government or a party committee (`GOVERNMENT_RE`), and not a body said as the
+    one asked about ("十四五节能减排综合工作方案里，生态环境部牵头哪些工作？")."""
     return [
         d.doc_id
         for d in corpus.documents
         if any(
-            len(name) >= 3 and name in question and not GOVERNMENT_RE.search(name)
+            len(name) >= 3 and _signs(question, name) and not GOVERNMENT_RE.search(name)
             for name in d.issuers
         )
     ]
+
+
+# what follows a body that the question asks about, not one that issued the document
+ASKED_ROLE_RE = re.compile(
+    r"(?:要|还|都|也|又)?(?:牵头|负责|配合|参与|承担|是不是|是否|是牵头|有哪些|在哪些|作为|为牵头)"
+)
+
+
+def _signs(question: str, name: str) -> bool:
+    """Whether `name` is printed in the question other than as the body asked about."""
+    start = question.find(name)
+    while start >= 0:
+        if not ASKED_ROLE_RE.match(question, start + len(name)):
+            return True
+        start = question.find(name, start + 1)
+    return False
 
 
 NAMING_WINDOW = 12  # characters before a kind of document (意见, 方案…) that name the document

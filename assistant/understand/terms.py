@@ -11,6 +11,7 @@ from assistant.understand.intent import Query
 from assistant.understand.synonyms import colloquial_words, expand
 from ingest.segment import tokenize
 
+NUMBER_RE = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?")
 COUNTED = re.compile(r"^[一二三四五六七八九十两几\d]*[条项个点类种大块]{1,2}$|^大块$")
 
 # Words that say what kind of question it is, not what it is about.
@@ -41,7 +42,6 @@ ASKING_RE = re.compile(
     r"|要不要|会不会|是不是|用不用|有没有|让不让|还让不让"
 )
 LONG_NAMING_WORD = 4  # a naming word this long is cut from the text before segmenting
-MIN_DEPARTMENT_CUT = 3  # a department named this long is cut likewise (市住建局, 发改委)
 # Kept when matching a question to chapter and section titles ("主要任务分成哪几个方面？").
 TITLE_WORDS = frozenset({"主要", "任务", "工作", "政策"})
 
@@ -102,6 +102,9 @@ def vocabulary_terms(text: str, vocabulary: Container[str] = frozenset()) -> lis
     found = content_tokens(text)
     if vocabulary:
         found = list(dict.fromkeys(in_vocabulary(t, vocabulary) for t in found))
+        # a number no document prints is the asker's own figure ("一年综合能耗6000吨"): the
+        # provision states its threshold instead, so the number is no word it should hold
+        found = [t for t in found if not (NUMBER_RE.fullmatch(t) and t not in vocabulary)]
     return found
 
 
@@ -114,10 +117,6 @@ def query_terms(query: Query, vocabulary: Container[str] = frozenset()) -> list[
     long_words = [w for w in query.scope_words if len(w) >= LONG_NAMING_WORD and w in cut]
     for word in long_words:
         cut = cut.replace(word, "，")
-    # the department asked about is who, not what ("…这一项重庆市市场监督管理局是牵头单位吗？")
-    for name in sorted(query.departments, key=len, reverse=True):
-        if len(name) >= MIN_DEPARTMENT_CUT:
-            cut = cut.replace(name, "，")
     # A term that holds a naming word, or sits inside a short title ("节能" in 江苏节能意见), named
     # the document; a short naming word that a long one held is already cut with it, and the same
     # word said again is the topic ("江西省碳达峰实施方案的组织实施": 实施).
