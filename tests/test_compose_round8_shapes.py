@@ -22,7 +22,7 @@ WORK_PLAN = """东岭市生态环境局2024年度节水减排工作计划
 一、重点工作
 （一）开展节水宣传。组织节水进社区活动。（责任部门：宣教科，完成期限：长期坚持）
 （二）建设监测网络。长期坚持监测先行，建成重点企业用水在线监测网络，长期坚持数据公开。（责任部门：监测科，完成期限：9月底）
-（三）推进节水改造。长期坚持节水优先，完成十家企业节水改造。（责任部门：水环境科，完成期限：12月底）
+（三）推进节水改造。长期坚持节水优先，完成十家企业节水改造，企业可通过市节水服务平台申请改造补贴。（责任部门：水环境科，完成期限：12月底）
 """
 
 
@@ -70,3 +70,11 @@ def test_a_quoted_deadline_names_the_task_it_is_printed_for(qa: PolicyQA) -> Non
     answer = qa.ask("哪项工作的完成期限写的是“长期坚持”？", doc_id="dongling-water-work-plan")
     assert [c.key for c in answer.citations] == ["1.1"]
     assert "宣教科" in answer.text
+
+
+def test_how_to_apply_is_answered_only_where_a_document_says_how(qa: PolicyQA) -> None:
+    # round 8's typed out-of-scope questions ("碳普惠平台怎么注册？"), asked of other topics
+    refused = qa.ask("碳普惠机制的平台怎么注册？", doc_id="dongling-manufacturing-plan")
+    assert refused.refused and refused.text.startswith("文件没有写明办理的具体流程")
+    answered = qa.ask("节水改造补贴怎么申请？", doc_id="dongling-water-work-plan")
+    assert not answered.refused and "市节水服务平台申请改造补贴" in answered.text

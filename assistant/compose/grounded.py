@@ -40,6 +40,10 @@ MONEY_ASKED = re.compile(
 )
 YEAR_IN_TEXT = re.compile(r"20[0-9]{2}\s*年")
 TARGET_WORDS = frozenset({"目标", "主要目标", "程度", "做到", "达到", "要求"})
+# how to do something ("怎么注册", "如何申请", "去哪里办理"): answered only where the documents say it
+PROCEDURE_RE = re.compile(
+    r"(?:怎么|怎样|如何|去哪里?|在哪里?|到哪里?)(注册|申请|办理|申报|领取|报名|登记|缴纳|兑付)"
+)
 QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{3,30})[”\"」]")
 # asks for parts ("分为哪几个部分", "哪几大块"), not names one ("第二部分…有多少条任务")
 PART_WORDS = re.compile(r"(?:哪|几)[\u4e00-\u9fff]{0,3}?(?:部分|方面|板块|块|章|节)|几大")
@@ -107,6 +111,10 @@ class GroundedAnswers:
         strong = sorted((c for c in candidates if c.score >= floor and c.sentences), key=rank)
         if query.asks_figure and not self._figure_given(query, terms, strong, several):
             return self._not_stated(query, strong[:1])
+        procedure = PROCEDURE_RE.search(query.question)
+        if procedure and not any(procedure.group(1) in c.provision.text for c in strong):
+            # "碳普惠平台怎么注册？": a document that never says how one registers gives no procedure
+            return self._not_stated(query, strong[:1], t.NO_PROCEDURE)
         if query.intent is Intent.LOCATE:
             # Where the question's words stand as one phrase, those places are the answer.
             exact = [c for c in strong if phrase in c.provision.text]
@@ -307,8 +315,10 @@ class GroundedAnswers:
             intent=query.intent.value,
         )
 
-    def _not_stated(self, query: Query, supports: Sequence[Support]) -> Answer:
-        lines = [t.NOT_STATED]
+    def _not_stated(
+        self, query: Query, supports: Sequence[Support], lead: str = t.NOT_STATED
+    ) -> Answer:
+        lines = [lead]
         lines += [
             f"> {self._closest(query, s)}（{heading(self.corpus, s.provision)}）" for s in supports
         ]
