@@ -109,12 +109,9 @@ class GroundedAnswers:
             return (phrase not in text, not all(x in text for x in terms), -c.score)
 
         strong = sorted((c for c in candidates if c.score >= floor and c.sentences), key=rank)
-        if query.asks_figure and not self._figure_given(query, terms, strong, several):
-            return self._not_stated(query, strong[:1])
-        procedure = PROCEDURE_RE.search(query.question)
-        if procedure and not any(procedure.group(1) in c.provision.text for c in strong):
-            # "碳普惠平台怎么注册？": a document that never says how one registers gives no procedure
-            return self._not_stated(query, strong[:1], t.NO_PROCEDURE)
+        missing = self._detail_missing(query, terms, strong, several)
+        if missing is not None:
+            return missing
         if query.intent is Intent.LOCATE:
             # Where the question's words stand as one phrase, those places are the answer.
             exact = [c for c in strong if phrase in c.provision.text]
@@ -126,6 +123,18 @@ class GroundedAnswers:
         if len(query.doc_ids) > 1:
             return self._quotes(query, per_document(strong))
         return self._quotes(query, strong[:2])
+
+    def _detail_missing(
+        self, query: Query, terms: Sequence[str], strong: Sequence[Support], several: bool
+    ) -> Answer | None:
+        """A refusal with the closest provision when the detail asked is not printed: a figure,
+        or how to register or apply ("碳普惠平台怎么注册？" of a document that never says how)."""
+        if query.asks_figure and not self._figure_given(query, terms, strong, several):
+            return self._not_stated(query, strong[:1])
+        procedure = PROCEDURE_RE.search(query.question)
+        if procedure and not any(procedure.group(1) in c.provision.text for c in strong):
+            return self._not_stated(query, strong[:1], t.NO_PROCEDURE)
+        return None
 
     def _figure_given(
         self, query: Query, terms: Sequence[str], strong: Sequence[Support], several: bool
