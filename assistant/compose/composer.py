@@ -15,7 +15,7 @@ from assistant.compose.render import chinese_date, cite, heading, join
 from assistant.index.corpus import CorpusView, sentences
 from assistant.index.retrieve import Hit
 from assistant.index.support import support
-from assistant.understand.intent import Intent, Query
+from assistant.understand.intent import PLACES, Intent, Query
 from assistant.understand.terms import query_terms
 from ingest.model import Provision, ProvisionKind
 
@@ -23,6 +23,13 @@ from ingest.model import Provision, ProvisionKind
 COUNTS_ITEMS_RE = re.compile(r"(多少|几)\s*(条|项)|任务")
 COUNTED_WORDS = frozenset({"任务", "重点任务", "主要任务", "工作", "措施", "条款", "内容"})
 TOP_FOR_FIGURE = 5  # retrieved provisions read for a printed count
+# a year said right after a place and before a plan's words names the plan of that year ("山东省
+# 2023年绿色低碳高质量发展的重点任务"), not a target ("山东省2025年能耗下降多少")
+PLACE_YEAR_RE = re.compile(
+    r"((?:" + "|".join(PLACES) + r")(?:省|市|自治区)?)\s*(20\d{2})\s*年度?"
+    r"(?:(?!目标|达到|下降|提高|比重|比例|占比)[^，。？！,?!]){0,16}?"
+    r"(?:重点任务|重点工作|工作要点|行动计划|工作计划|计划|方案)"
+)
 MAX_DATED = 3  # tasks a quoted deadline may name; more is not one the question points to
 QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{2,20})[”\"」]")
 PRINTED_COUNT_RE = re.compile(r"[0-9０-９]+\s*[项个条家类]")
@@ -114,6 +121,9 @@ class Composer:
             return refuse(query, t.REFUSAL_REQUEST)
         if query.foreign_place:
             return refuse(query, t.REFUSAL_FOREIGN_PLACE.format(place=query.foreign_place))
+        other_year = self._other_year(query)
+        if other_year is not None:
+            return other_year
         if query.min_leads and query.intent is not Intent.WHO_LEADS:
             return self._joint_leads(query)
         if query.intent is Intent.WHO_LEADS:
@@ -308,6 +318,22 @@ class Composer:
         for word in sorted({*names, *query.departments, *query.scope_words}, key=len, reverse=True):
             text = text.replace(word, " ")
         return bool(ANNEX_WORDS.search(text))
+
+    def _other_year(self, query: Query) -> Answer | None:
+        """ "山东省2023年…的重点任务" when the library holds Shandong's 2022 plan only: the year said
+        right after the place names a document the library does not have."""
+        if len(query.doc_ids) != 1:
+            return None
+        m = PLACE_YEAR_RE.search(query.question)
+        if m is None:
+            return None
+        place, year = m.group(1), int(m.group(2))
+        title = self.corpus.doc_title(query.doc_ids[0])
+        printed = [int(y) for y in re.findall(r"20\d{2}", title)]
+        if not printed or min(printed) <= year <= max(printed):
+            return None  # a title without a year, or one whose years hold the year said
+        name = self.corpus.doc_name(query.doc_ids[0])
+        return refuse(query, t.REFUSAL_OTHER_YEAR.format(name=name, place=place, year=year))
 
     def _article_targets(self, query: Query) -> list[Provision]:
         return [p for n in query.articles for p in self.corpus.by_article(n, query.doc_ids)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 REFUSAL = "已收录的文件中没有找到能回答这个问题的内容。"
 NO_ITEMS = "所选文件没有按编号列出的任务或条目，无法计数。"
 REFUSAL_FOREIGN_PLACE = "已收录的文件中没有关于{place}的政策文件，无法回答。"
+REFUSAL_OTHER_YEAR = "已收录的是{name}，没有{place}{year}年的这份文件，无法回答。"
 REFUSAL_INJECTION = (
     "这个问题里包含要求改变回答规则的指令，已忽略。本助手只依据已收录的政策文件回答，"
     "责任部门和条款以文件原文为准。"
