@@ -241,7 +241,10 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
             # "江西省政府的碳达峰方案": of the place's documents, those of the kind it says
             best, common = _best_titles(_of_kind(question, of_place, corpus), named, corpus)
         chosen.extend(best or of_place)
-        words.extend(common)
+        # a document named by its kind ("上饶那份循环经济实施方案"): a title word said apart from
+        # that name is the topic ("绿色金融那条"); without a kind, the title words name it
+        said_kind = bool(KIND_RE.search(question))
+        words.extend(w for w in common if not said_kind or _naming(question, w))
     if signed:
         # "交通运输部的双碳实施意见": an issuer printed whole names the documents it issued
         best, common = _best_titles(signed, terms, corpus)

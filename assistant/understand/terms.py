@@ -26,7 +26,7 @@ QUESTION_WORDS = frozenset(
     "部分 一部 一部分 分成 分为 包括 包含 那一 板块 几大 下面 里面 其中 讲什么 是什么 哪几个 几个部分 "
     "时间 节点 时间节点 哪一年 哪年 分别 各是 这两个 两个 角色 优待 照顾 有没有 会不会 被 "
     "这条 该条 这一条 此条 本条 这项 这一项 这个 那个 这些 那些 上一条 下一条 归谁 归 "
-    "这块 这事 这件事 涉及 部署 那条 那项 抓 管 活 活儿 这份 本文件 该文件 摊到 摊 那边 这边 "
+    "这块 这事 这件事 涉及 部署 那条 那项 抓 管 活 活儿 这份 那份 哪份 该份 本文件 该文件 摊到 摊 那边 这边 "
     "跟着 一起 一块 这一块 还要 还有 东西 指 常说 给我 我列 列一下 "
     # the stance or wording asked for in everyday words ("…是什么态度？", "有没有说法？", "怎么表述")
     "态度 说法 看法 立场 口径 表态 是不是 表述 提法 哪项 哪一项 "
@@ -42,6 +42,10 @@ ASKING_RE = re.compile(
     r"|要不要|会不会|是不是|用不用|有没有|让不让|还让不让"
 )
 LONG_NAMING_WORD = 4  # a naming word this long is cut from the text before segmenting
+ISSUED_BY_RE = re.compile(
+    r"[\u4e00-\u9fff、]{2,30}?(?:办公室|委员会|人民政府|政府|办公厅|厅|局|部|委|办)(?:联合)?"
+    r"(?:发|印发|出台|制定|发布)的"
+)
 # Kept when matching a question to chapter and section titles ("主要任务分成哪几个方面？").
 TITLE_WORDS = frozenset({"主要", "任务", "工作", "政策"})
 
@@ -113,7 +117,8 @@ def query_terms(query: Query, vocabulary: Container[str] = frozenset()) -> list[
     each in the documents' vocabulary when one is given (`in_vocabulary`). A long naming word is
     cut from the text before segmenting, so no token straddles it ("交通运输部等…" → no "部等")."""
 
-    cut = query.text
+    # the body that issued the document is who wrote it, not the topic ("…联席会议办公室发的那份方案")
+    cut = ISSUED_BY_RE.sub("，", query.text)
     long_words = [w for w in query.scope_words if len(w) >= LONG_NAMING_WORD and w in cut]
     for word in long_words:
         cut = cut.replace(word, "，")
