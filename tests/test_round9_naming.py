@@ -48,3 +48,28 @@ def test_which_day_it_was_issued_asks_the_date(qa: PolicyQA) -> None:
     q = qa.understand("海南那份循环发展实施方案是哪天发的？")
     assert q.intent is Intent.METADATA
     assert "2024年3月1日" in qa.ask("海南那份循环发展实施方案是哪天发的？").text
+
+
+ACTIONS = """海南省节水行动方案
+一、总体要求
+到2027年，全省用水效率明显提升。
+二、重点任务
+重点实施“节水五大行动”。
+（一）农业节水增效行动。推广喷灌滴灌。
+（二）工业节水减排行动。推进企业节水改造。
+（三）城镇节水降损行动。更新老旧管网。
+（四）非常规水利用行动。推广再生水利用。
+（五）全民节水宣传行动。开展节水进社区。
+"""
+
+
+def test_a_numbered_set_whose_noun_also_names_the_document(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # round 9: "国发〔2021〕23号提的“碳达峰十大行动”分别是什么？" (行动 also names the 行动方案)
+    qa = keyword_library(
+        tmp_path_factory, {"hainan-water-actions": ACTIONS, "hainan-circular": CIRCULAR}, ["节水"]
+    )
+    answer = qa.ask("海南节水行动方案提的“节水五大行动”分别是什么？")
+    assert answer.text.startswith("共 5 项")
+    assert [c.key for c in answer.citations] == ["2.1", "2.2", "2.3", "2.4", "2.5"]

@@ -232,7 +232,10 @@ class GroundedAnswers:
         """ "城乡建设低碳转型包括哪几条任务？" / "主要任务分成哪几个方面？" / "碳达峰十大行动是哪十个？" /
         "一共部署了哪几大工程？": every item of the enumerated structure the question names."""
         asked = without_scope(query)
-        siblings = counted_siblings(self.corpus, asked, query.doc_ids)
+        # the counted noun may be a word that also named the document ("碳达峰十大行动" of a 行动方案)
+        siblings = counted_siblings(self.corpus, asked, query.doc_ids) or counted_siblings(
+            self.corpus, query.question, query.doc_ids
+        )
         parent = named_part(self.corpus, asked, query.doc_ids) or introduced_part(
             self.corpus, query.question, query.doc_ids
         )

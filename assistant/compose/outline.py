@@ -19,7 +19,9 @@ from ingest.model import Provision, ProvisionKind
 
 PART_KINDS = (ProvisionKind.CHAPTER, ProvisionKind.SECTION, ProvisionKind.ITEM)
 COUNTED_NOUN = re.compile(
-    r"(?:哪几大|哪几个|哪几项|哪几条|哪几种|哪几类|哪些|几大|几项|几个|几类|几种)([\u4e00-\u9fff]{1,3}?)(?:[？?，,。]|具体|分别|有哪些|是什么|都|$)"
+    r"(?:哪几大|哪几个|哪几项|哪几条|哪几种|哪几类|哪些|几大|几项|几个|几类|几种"
+    r"|[一二三四五六七八九十两]{1,3}大)"  # "碳达峰十大行动"
+    r"([\u4e00-\u9fff]{1,3}?)(?:[？?，,。”\"」]|具体|分别|有哪些|是什么|都|$)"
 )
 MIN_PHRASE = 4
 MIN_PRINTED_TITLE = 4  # a part title this long, printed whole in a question, names the part
