@@ -10,6 +10,7 @@ import pytest
 
 from assistant.service import PolicyQA
 from assistant.understand.intent import Intent
+from assistant.understand.terms import query_terms
 from tests.fakes import keyword_library
 
 CIRCULAR = """海南省人民政府关于印发海南省绿色低碳循环发展实施方案的通知
@@ -42,6 +43,11 @@ def test_the_body_that_issued_the_document_is_not_the_tasks_words(qa: PolicyQA) 
     answer = qa.ask("海南省公共机构节能联席会议办公室发的那份行动方案里，公物仓建设谁负责？")
     assert not answer.abstained
     assert set(answer.departments.responsible) == {"省机管局", "省财政局"}
+    # several bodies that issued it jointly ("交通运输部、国铁局、民航局、邮政局四家联合发的")
+    q = qa.understand(
+        "省机关事务局、省公共机构节能联席会议办公室两家联合发的方案里审计计划报谁审定？"
+    )
+    assert not {"机关", "事务", "联席", "会议", "两家", "联合"} & set(query_terms(q))
 
 
 def test_which_day_it_was_issued_asks_the_date(qa: PolicyQA) -> None:

@@ -43,7 +43,8 @@ ASKING_RE = re.compile(
 )
 LONG_NAMING_WORD = 4  # a naming word this long is cut from the text before segmenting
 ISSUED_BY_RE = re.compile(
-    r"[\u4e00-\u9fff、]{2,30}?(?:办公室|委员会|人民政府|政府|办公厅|厅|局|部|委|办)(?:联合)?"
+    r"[\u4e00-\u9fff、]{2,30}?(?:办公室|委员会|人民政府|政府|办公厅|厅|局|部|委|办)"
+    r"(?:等?[一二三四五六七八九十两0-9]+(?:家|个部门|部门))?(?:联合|共同)?"
     r"(?:发|印发|出台|制定|发布)的"
 )
 # Kept when matching a question to chapter and section titles ("主要任务分成哪几个方面？").
