@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from assistant.index.corpus import CorpusView
 from assistant.index.support import support_score
-from assistant.understand.intent import PLACES, Query
+from assistant.understand.intent import Query
 from assistant.understand.terms import content_tokens, query_terms
 from ingest.model import Provision, ProvisionKind, Span
 
@@ -27,13 +27,7 @@ SPAN_MARGIN = 0.15
 MIN_PHRASE = 4  # characters of the question printed verbatim in a title
 MIN_QUOTED = 3  # characters of a quoted phrase that a title prints
 QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{3,30})[”\"」]")
-# a place or 那份 up to a kind of document: the words that name the document asked about
-NAMING_PIECE_RE = re.compile(
-    r"(?:(?:" + "|".join(PLACES) + r")[省市]?|那份|这份|该份)[^，。？！,?!“”]{0,24}?"
-    r"(?:实施意见|实施方案|行动方案|工作方案|行动计划|工作计划|意见|方案|计划)"
-)
 PHRASE_EVIDENCE = 0.5  # a span must lead the next one by this share of the question's weight
-TITLE_NAMED = 0.1  # of match: what a title printing the question's phrase adds when ranking
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +37,6 @@ class Candidate:
     evidence: float  # 0..1, the question's words found in the text and the title
     # the question's longest phrase printed in the documents: in the text only (not the title)
     phrase_in_text_only: bool = False
-    named: bool = False  # its title prints the question's phrase or a phrase it quotes
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +72,8 @@ def rank_tasks(
     """Provisions that carry an attribution, by how well they match the question."""
     terms = query_terms(query, corpus.idf)
     # The question's longest run of characters printed in the documents ("企业减污降碳协同创新"):
-    # a title that prints it is named by the question, words the term list may have dropped. The
-    # piece that names the document ("上饶那份循环经济实施方案") is not looked in.
-    asked = NAMING_PIECE_RE.sub("|", query.question)
-    phrase = corpus.longest_quoted(asked, min_chars=MIN_PHRASE)
+    # a title that prints it is named by the question, words the term list may have dropped.
+    phrase = corpus.longest_quoted(query.question, min_chars=MIN_PHRASE)
     # a phrase the question puts in quotes (“发展绿色产品”这一项) that a title prints names it
     quoted = [q for q in QUOTED_RE.findall(query.question) if len(q) >= MIN_QUOTED]
     # A phrase that a document's title prints names that document, not one of its tasks; across
@@ -99,14 +90,11 @@ def rank_tasks(
         # the match, never lower it below the support of the text
         match = (s + max(title_overlap(corpus, p, terms), s)) / 2 - RANK_PENALTY * rank
         evidence = (s + asked_in_title(corpus, p, terms)) / 2
-        named = bool(phrase and phrase in p.title) or any(q in p.title for q in quoted)
-        if named:
+        if (phrase and phrase in p.title) or any(q in p.title for q in quoted):
             evidence += PHRASE_EVIDENCE
         in_text_only = bool(phrase) and phrase in p.text and phrase not in p.title
-        scored.append(Candidate(p, max(match, 0.0), evidence, in_text_only, named))
-    # a title that prints the question's phrase ranks above a text that holds its words apart
-    # ("绿色金融那条": 大力发展绿色金融, not 服务业绿色升级 that prints 绿色 and 科技金融)
-    return sorted(scored, key=lambda c: (-c.match - TITLE_NAMED * c.named, -c.evidence))
+        scored.append(Candidate(p, max(match, 0.0), evidence, in_text_only))
+    return sorted(scored, key=lambda c: (-c.match, -c.evidence))
 
 
 def _roles(p: Provision) -> tuple[frozenset[str], frozenset[str]]:

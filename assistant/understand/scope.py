@@ -244,7 +244,12 @@ def _named_documents(question: str, corpus: CorpusView) -> Scope:
         # a document named by its kind ("上饶那份循环经济实施方案"): a title word said apart from
         # that name is the topic ("绿色金融那条"); without a kind, the title words name it
         said_kind = bool(KIND_RE.search(question))
-        words.extend(w for w in common if not said_kind or _naming(question, w))
+        titles = [corpus.doc_title(d) for d in (best or of_place)]
+        words.extend(
+            w
+            for w in common
+            if not said_kind or _naming(question, w) or _restates_title(question, w, titles)
+        )
     if signed:
         # "交通运输部的双碳实施意见": an issuer printed whole names the documents it issued
         best, common = _best_titles(signed, terms, corpus)
@@ -356,6 +361,26 @@ def _naming(question: str, word: str) -> bool:
     for m in re.finditer(re.escape(word), question):
         if any(0 <= k - m.end() <= NAMING_WINDOW for k in kinds):
             return True
+    return False
+
+
+RESTATED_TITLE = (
+    8  # characters of a title said again whole ("…部署建立健全绿色低碳循环发展经济体系")
+)
+
+
+def _restates_title(question: str, word: str, titles: Sequence[str]) -> bool:
+    """Whether the word sits in a long run of the question that a title prints: the question says
+    the title again, it does not ask about one of its words."""
+    for m in re.finditer(re.escape(word), question):
+        for title in titles:
+            start, end = m.start(), m.end()
+            while start > 0 and question[start - 1 : end] in title:
+                start -= 1
+            while end < len(question) and question[start : end + 1] in title:
+                end += 1
+            if end - start >= RESTATED_TITLE and question[start:end] in title:
+                return True
     return False
 
 
