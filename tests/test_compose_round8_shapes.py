@@ -20,9 +20,10 @@ PLAN = """东岭市人民政府关于印发以绿色转型为引领推进东岭�
 
 WORK_PLAN = """东岭市生态环境局2024年度节水减排工作计划
 一、重点工作
-（一）开展节水宣传。组织节水进社区活动。（责任部门：宣教科，完成期限：长期坚持）
+（一）开展节水宣传。组织节水进社区活动，开展节水宣传条例立法调研。（责任部门：宣教科，完成期限：长期坚持）
 （二）建设监测网络。长期坚持监测先行，建成重点企业用水在线监测网络，长期坚持数据公开。（责任部门：监测科，完成期限：9月底）
 （三）推进节水改造。长期坚持节水优先，完成十家企业节水改造，企业可通过市节水服务平台申请改造补贴。（责任部门：水环境科，完成期限：12月底）
+（四）开展再生水立法调研。开展再生水利用立法调研。
 """
 
 
@@ -78,3 +79,11 @@ def test_how_to_apply_is_answered_only_where_a_document_says_how(qa: PolicyQA) -
     assert refused.refused and refused.text.startswith("文件没有写明办理的具体流程")
     answered = qa.ask("节水改造补贴怎么申请？", doc_id="dongling-water-work-plan")
     assert not answered.refused and "市节水服务平台申请改造补贴" in answered.text
+
+
+def test_a_task_without_attribution_is_not_answered_with_anothers(qa: PolicyQA) -> None:
+    # round 9 (the Jiangsu office's 2022 plan): "应对气候变化立法调研是哪个处室负责、几月底完成？"
+    # was answered with another item that also prints 立法调研 and has an office
+    answer = qa.ask("再生水立法调研是哪个科室负责、几月底完成？", doc_id="dongling-water-work-plan")
+    assert not answer.departments.lead and not answer.departments.responsible
+    assert "宣教科" not in answer.text and [c.key for c in answer.citations] == ["1.4"]

@@ -20,13 +20,14 @@ from assistant.compose.render import (
     span_quote,
 )
 from assistant.index.corpus import CorpusView, sentences
-from assistant.index.support import support, token_set
+from assistant.index.support import support, support_score, token_set
 from assistant.understand.intent import PLACES, Query, Role
 from assistant.understand.terms import query_terms
 from ingest.model import Provision, ProvisionKind, Responsibility, Span
 from ingest.segment import tokenize
 
 MAX_SHOWN = 4  # documents whose closest task an abstention shows
+UNATTRIBUTED_MARGIN = 0.2  # support a provision without attribution must lead the chosen task by
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,32 @@ class DepartmentAnswers:
                 return refuse(query, f"{t.NO_DEADLINE}{heads}")
             return self._abstain(query, choice)
         best = choice.best
+        if best is not None and self._unattributed_fits_better(query, pool, best):
+            return (
+                None  # the task asked about carries no attribution: say so, do not assert another's
+            )
         return self._assert(query, [best] if best else [], choice.confidence)
+
+    def _unattributed_fits_better(
+        self, query: Query, pool: Sequence[Provision], best: Provision
+    ) -> bool:
+        """Whether a provision of the pool that carries no attribution, and sits under no part that
+        carries one, fits the question clearly better than the task chosen ("应对气候变化立法调研是
+        哪个处室负责" of a plan that prints no office for that item)."""
+        terms = query_terms(query, self.corpus.idf)
+        attributed = {p.key for p in pool if not p.responsibility.is_empty}
+        bare = [
+            p
+            for p in pool
+            if p.responsibility.is_empty
+            and p.kind is not ProvisionKind.META
+            and p.doc_id == best.doc_id
+            and not any(p.key.startswith(k + ".") for k in attributed)
+        ]
+        if not bare:
+            return False
+        top = max(support_score(self.corpus, p, terms) for p in bare)
+        return top >= support_score(self.corpus, best, terms) + UNATTRIBUTED_MARGIN
 
     def _assert(self, query: Query, chosen: list[Provision], confidence: float) -> Answer:
         spans = [

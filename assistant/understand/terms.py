@@ -42,6 +42,7 @@ ASKING_RE = re.compile(
     r"|要不要|会不会|是不是|用不用|有没有|让不让|还让不让"
 )
 LONG_NAMING_WORD = 4  # a naming word this long is cut from the text before segmenting
+DEADLINE_WORDS = frozenset({"完成", "月底", "期限", "完成期限", "时限", "完成时限", "截止", "几月"})
 ISSUED_BY_RE = re.compile(
     r"[\u4e00-\u9fff、]{2,30}?(?:办公室|委员会|人民政府|政府|办公厅|厅|局|部|委|办)"
     r"(?:等?[一二三四五六七八九十两0-9]+(?:家|个部门|部门))?(?:联合|共同)?"
@@ -132,6 +133,9 @@ def query_terms(query: Query, vocabulary: Container[str] = frozenset()) -> list[
         for t in vocabulary_terms(cut, vocabulary)
         if not any(w in t or (len(w) >= 4 and t in w) for w in naming)
     ]
+    if query.asks_deadline:
+        # "…是哪个处室负责、几月底完成？": the words of the deadline asked, not of the task
+        asked = [t for t in asked if t not in DEADLINE_WORDS]
     # "广东和苏州的绿色金融任务分别由谁牵头？": the title words are also the subject.
     return asked or vocabulary_terms(query.text, vocabulary)
 
