@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.index.corpus import document_scope_text
 from ingest.departments import DepartmentRegistry
 from ingest.model import ParsedDocument, Provision
 from ingest.pipeline import parse_file
@@ -127,9 +128,9 @@ def document_registry(parsed: ParsedDocument) -> DepartmentRegistry:
     """The registry the product builds for the document: the names it prints, and the shipped rows
     of the place its title block names."""
     names = {n for p in parsed.provisions for n in p.responsibility.departments}
-    d = parsed.document
-    opening = "\n".join(p.text for p in parsed.provisions[:3])[:600]
-    return DepartmentRegistry.for_document(names, " ".join([d.title, *d.issuers, opening]))
+    return DepartmentRegistry.for_document(
+        names, document_scope_text(parsed.document, parsed.provisions)
+    )
 
 
 def score_document(parsed: ParsedDocument, gold: Sequence[GoldSpan]) -> DocScore:

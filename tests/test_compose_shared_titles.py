@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.compose.render import doc_name
 from assistant.service import PolicyQA
 from tests.fakes import keyword_library
 
@@ -35,9 +36,9 @@ def qa(tmp_path_factory: pytest.TempPathFactory) -> PolicyQA:
 
 
 def test_a_shared_title_is_named_with_its_issuers(qa: PolicyQA) -> None:
-    assert qa.corpus.doc_name("north-opinion") == f"《{TITLE}》（中共北岭省委、北岭省人民政府）"
-    assert qa.corpus.doc_name("south-opinion") == f"《{TITLE}》（中共南岭省委、南岭省人民政府）"
-    assert qa.corpus.doc_name("city-water") == "《关于印发西岭市节水行动方案的通知》"
+    assert doc_name(qa.corpus, "north-opinion") == f"《{TITLE}》（中共北岭省委、北岭省人民政府）"
+    assert doc_name(qa.corpus, "south-opinion") == f"《{TITLE}》（中共南岭省委、南岭省人民政府）"
+    assert doc_name(qa.corpus, "city-water") == "《关于印发西岭市节水行动方案的通知》"
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ import gradio as gr
 from gradio.events import api
 
 from assistant.answer import Answer
+from assistant.compose.render import doc_name
 from assistant.service import PolicyQA
 from ui import backends
 from ui.chat_session import ChatSession, print_html, shown_messages, thumbs
@@ -152,7 +153,7 @@ class ChatLogic:
     def titles(self) -> dict[str, str]:
         """doc_id → 《title》, with its issuers when another document prints the same title."""
         corpus = self.qa.corpus
-        return {d.doc_id: corpus.doc_name(d.doc_id) for d in self.qa.documents()}
+        return {d.doc_id: doc_name(corpus, d.doc_id) for d in self.qa.documents()}
 
     def texts(self, session: ChatSession) -> dict[str, tuple[str, str]]:
         """`<doc_id>#<key>` → (document name, provision text) for every citation shown."""

@@ -12,21 +12,19 @@ the question's words best is the one the answer is about, when it stands out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.index.corpus import CorpusView
 from assistant.index.support import support_score
 from assistant.understand.intent import Query
-from assistant.understand.terms import content_tokens, query_terms
+from assistant.understand.terms import content_tokens, query_terms, quoted_phrases
 from ingest.model import Provision, ProvisionKind, Span
 
 RANK_PENALTY = 0.01  # per retrieval rank: ties go to what retrieval ranked first
 SPAN_MARGIN = 0.15
 MIN_PHRASE = 4  # characters of the question printed verbatim in a title
 MIN_QUOTED = 3  # characters of a quoted phrase that a title prints
-QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{3,30})[”\"」]")
 PHRASE_EVIDENCE = 0.5  # a span must lead the next one by this share of the question's weight
 
 
@@ -75,7 +73,7 @@ def rank_tasks(
     # a title that prints it is named by the question, words the term list may have dropped.
     phrase = corpus.longest_quoted(query.question, min_chars=MIN_PHRASE)
     # a phrase the question puts in quotes (“发展绿色产品”这一项) that a title prints names it
-    quoted = [q for q in QUOTED_RE.findall(query.question) if len(q) >= MIN_QUOTED]
+    quoted = quoted_phrases(query.question, MIN_QUOTED)
     # A phrase that a document's title prints names that document, not one of its tasks; across
     # documents it then credits no task ("绿色金融" of a green-finance plan does not make another
     # plan's "发展绿色金融" the one asked about).

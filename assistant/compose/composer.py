@@ -9,14 +9,14 @@ from dataclasses import replace
 
 from assistant.answer import Answer, Citation, Departments
 from assistant.compose import templates as t
-from assistant.compose.departments import DepartmentAnswers, Thresholds
+from assistant.compose.departments import DepartmentAnswers, Thresholds, printed_deadlines
 from assistant.compose.grounded import GroundedAnswers, refuse
-from assistant.compose.render import chinese_date, cite, heading, join
+from assistant.compose.render import chinese_date, cite, doc_name, heading, join
 from assistant.index.corpus import CorpusView, sentences
 from assistant.index.retrieve import Hit
 from assistant.index.support import support
 from assistant.understand.intent import PLACES, Intent, Query
-from assistant.understand.terms import query_terms
+from assistant.understand.terms import query_terms, quoted_phrases
 from ingest.model import Provision, ProvisionKind
 
 # counts the tasks or items ("一共多少条？", "有几项任务"), not something else ("一共几个县？")
@@ -31,7 +31,6 @@ PLACE_YEAR_RE = re.compile(
     r"(?:重点任务|重点工作|工作要点|行动计划|工作计划|计划|方案)"
 )
 MAX_DATED = 3  # tasks a quoted deadline may name; more is not one the question points to
-QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{2,20})[”\"」]")
 PRINTED_COUNT_RE = re.compile(r"[0-9０-９]+\s*[项个条家类]")
 ANNEX_WORDS = re.compile(r"专项|方案|附件|分工表|政策体系|规划")
 # A body named as acting in a sentence ("由碳达峰碳中和工作领导小组办公室统筹…", "各级党校（行政学院）").
@@ -246,7 +245,7 @@ class Composer:
         for p in self.corpus.items(query.doc_ids):
             by_doc.setdefault(p.doc_id, []).append(p)
         lines = [
-            f"{self.corpus.doc_name(d)}共列出 {len(ps)} 项任务（{ps[0].label}至{ps[-1].label}）。"
+            f"{doc_name(self.corpus, d)}共列出 {len(ps)} 项任务（{ps[0].label}至{ps[-1].label}）。"
             for d, ps in by_doc.items()
         ]
         if not lines:
@@ -332,7 +331,7 @@ class Composer:
         printed = [int(y) for y in re.findall(r"20\d{2}", title)]
         if not printed or min(printed) <= year <= max(printed):
             return None  # a title without a year, or one whose years hold the year said
-        name = self.corpus.doc_name(query.doc_ids[0])
+        name = doc_name(self.corpus, query.doc_ids[0])
         return refuse(query, t.REFUSAL_OTHER_YEAR.format(name=name, place=place, year=year))
 
     def _article_targets(self, query: Query) -> list[Provision]:
@@ -340,17 +339,13 @@ class Composer:
 
     def _dated_as_quoted(self, query: Query) -> list[Provision]:
         """ "哪项工作的完成期限写的是“持续推进”？": the tasks whose printed deadline is the one quoted."""
-        quoted = [q for q in QUOTED_RE.findall(query.question) if q.strip()]
+        quoted = quoted_phrases(query.question)
         if not query.asks_deadline or not quoted or not query.doc_ids:
             return []
         found = [
             p
             for p in self.corpus.in_scope(query.doc_ids)
-            if any(
-                q in (d or "")
-                for q in quoted
-                for d in (p.responsibility.deadline, *(s.deadline for s in p.responsibility.spans))
-            )
+            if any(q in d for q in quoted for d in printed_deadlines(p))
         ]
         return found if len(found) <= MAX_DATED else []
 

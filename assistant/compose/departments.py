@@ -14,6 +14,7 @@ from assistant.compose.grounded import refuse
 from assistant.compose.render import (
     attribution_sentence,
     cite,
+    doc_name,
     heading,
     join,
     span_lines,
@@ -111,7 +112,7 @@ def _task_answer(
     )
 
 
-def _deadlines(p: Provision) -> list[str]:
+def printed_deadlines(p: Provision) -> list[str]:
     r = p.responsibility
     return [d for d in (r.deadline, *(s.deadline for s in r.spans)) if d]
 
@@ -149,16 +150,15 @@ class DepartmentAnswers:
             return None
         if choice.confidence < self.th.min_confidence:
             close = [c.provision for c in choice.candidates[:3] if c.match >= self.th.min_match]
-            if query.asks_deadline and not any(_deadlines(p) for p in close):
+            if query.asks_deadline and not any(printed_deadlines(p) for p in close):
                 # whichever of them is meant, the document gives no deadline
                 heads = "；".join(heading(self.corpus, p) for p in close)
                 return refuse(query, f"{t.NO_DEADLINE}{heads}")
             return self._abstain(query, choice)
         best = choice.best
         if best is not None and self._unattributed_fits_better(query, pool, best):
-            return (
-                None  # the task asked about carries no attribution: say so, do not assert another's
-            )
+            # the task asked about carries no attribution: say so, do not assert another's
+            return None
         return self._assert(query, [best] if best else [], choice.confidence)
 
     def _unattributed_fits_better(
@@ -353,7 +353,7 @@ class DepartmentAnswers:
             listed_any = False
             for doc_id, held in per_doc.items():
                 if several:
-                    lines.append(f"### {self.corpus.doc_name(doc_id)}")
+                    lines.append(f"### {doc_name(self.corpus, doc_id)}")
                 shown = self._held_lines(held, query.role, annex, lines, asserted)
                 listed_any = listed_any or bool(shown)
                 citations.extend(cite(p, attribution_sentence(p)) for p in shown)
@@ -465,7 +465,7 @@ class DepartmentAnswers:
         for doc_id in docs:
             of_doc = [p for p in found if p.doc_id == doc_id]
             if len(docs) > 1:
-                lines.append(f"### {self.corpus.doc_name(doc_id)}（{len(of_doc)}项）")
+                lines.append(f"### {doc_name(self.corpus, doc_id)}（{len(of_doc)}项）")
             lines += [
                 f"{i}. {heading(self.corpus, p)}：{join(names(p))}" for i, p in enumerate(of_doc, 1)
             ]

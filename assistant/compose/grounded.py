@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from assistant.answer import Answer, Citation
 from assistant.compose import templates as t
 from assistant.compose.outline import counted_siblings, introduced_part, named_part
-from assistant.compose.render import cite, heading, who
+from assistant.compose.render import cite, doc_name, heading, who
 from assistant.compose.targets import asked_years, by_year, year_sentences
 from assistant.compose.verdict import asks_yes_no, verdict_line
 from assistant.index.corpus import CorpusView, sentences
 from assistant.index.retrieve import Hit
 from assistant.index.support import Support, support
 from assistant.understand.intent import Intent, Query
-from assistant.understand.terms import query_terms, without_scope
+from assistant.understand.terms import query_terms, quoted_phrases, without_scope
 from ingest.model import Provision, ProvisionKind
 
 # An amount: a figure with its unit or measure word ("0.7千克/人", "8个行业", "15%"), not a year, a
@@ -44,7 +44,6 @@ TARGET_WORDS = frozenset({"目标", "主要目标", "程度", "做到", "达到"
 PROCEDURE_RE = re.compile(
     r"(?:怎么|怎样|如何|去哪里?|在哪里?|到哪里?)(注册|申请|办理|申报|领取|报名|登记|缴纳|兑付)"
 )
-QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{3,30})[”\"」]")
 # asks for parts ("分为哪几个部分", "哪几大块"), not names one ("第二部分…有多少条任务")
 PART_WORDS = re.compile(r"(?:哪|几)[\u4e00-\u9fff]{0,3}?(?:部分|方面|板块|块|章|节)|几大")
 TASK_WORDS = re.compile(r"任务|条|项")
@@ -64,8 +63,8 @@ class GroundedAnswers:
 
     def answer(self, query: Query, hits: Sequence[Hit], pool: Sequence[Provision] = ()) -> Answer:
         terms = query_terms(query, self.corpus.idf)
-        quoted = QUOTED_RE.findall(
-            query.question
+        quoted = quoted_phrases(
+            query.question, 3
         )  # “1+1+6+12”: printed as quoted, whatever its words
         if pool:
             supports = [support(self.corpus, p, terms, self.max_quotes) for p in pool]
@@ -248,7 +247,7 @@ class GroundedAnswers:
                     if "." not in p.key and p.kind in (ProvisionKind.CHAPTER, ProvisionKind.SECTION)
                 ]
                 if len(tops) >= 2:
-                    name = self.corpus.doc_name(query.doc_ids[0])
+                    name = doc_name(self.corpus, query.doc_ids[0])
                     return self._enumerate(query, f"{name}共分 {len(tops)} 个部分：", tops)
             return None
         children = self.corpus.children(parent) if parent is not None else []

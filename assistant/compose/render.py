@@ -14,9 +14,21 @@ def join(names: Sequence[str]) -> str:
     return "、".join(names)
 
 
+def doc_name(corpus: CorpusView, doc_id: str) -> str:
+    """《title》 as an answer names a document; followed by its issuers (or its date) when another
+    indexed document prints the same title."""
+    doc = corpus.document_by_id.get(doc_id)
+    if doc is None:
+        return f"《{doc_id}》"
+    if doc.title not in corpus.shared_titles:
+        return f"《{doc.title}》"
+    who = "、".join(doc.issuers) or (chinese_date(doc.date) if doc.date else "")
+    return f"《{doc.title}》（{who}）" if who else f"《{doc.title}》"
+
+
 def heading(corpus: CorpusView, p: Provision) -> str:
     """`第28条 积极发展绿色金融（2.9.28）`, prefixed by the document title when several are indexed."""
-    scope = "" if len(corpus.documents) == 1 else corpus.doc_name(p.doc_id)
+    scope = "" if len(corpus.documents) == 1 else doc_name(corpus, p.doc_id)
     return f"{scope}{p.label} {p.title}（{p.key}）".strip()
 
 

@@ -31,12 +31,23 @@ def _token_set(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
-def _printed_date(iso: str | None) -> str:
-    """2022-04-28 → 2022年4月28日."""
-    if not iso:
-        return ""
-    year, month, day = iso.split("-")
-    return f"{year}年{int(month)}月{int(day)}日"
+OPENING_CHARS = 600
+
+
+def opening_text(provisions: Iterable[Provision], chars: int = OPENING_CHARS) -> str:
+    """The first `chars` characters of a document's provisions, in order."""
+    text = ""
+    for p in provisions:
+        text += p.text + "\n"
+        if len(text) >= chars:
+            break
+    return text[:chars]
+
+
+def document_scope_text(doc: Document, provisions: Iterable[Provision]) -> str:
+    """What names a document, and whose place its department registry reads: title, issuers,
+    number and the opening lines."""
+    return " ".join([doc.title, *doc.issuers, doc.doc_number or "", opening_text(provisions)])
 
 
 def fold_words(text: str) -> str:
@@ -331,38 +342,22 @@ class CorpusView:
         doc = self.document_by_id.get(doc_id)
         return doc.title if doc else doc_id
 
-    def doc_name(self, doc_id: str) -> str:
-        """《title》 as an answer names the document; followed by its issuers (or date) when another
-        indexed document prints the same title, as nine provinces print 《关于完整准确全面贯彻新发展
-        理念做好碳达峰碳中和工作的实施意见》."""
-        doc = self.document_by_id.get(doc_id)
-        if doc is None:
-            return f"《{doc_id}》"
-        if doc.title not in self._shared_titles:
-            return f"《{doc.title}》"
-        who = "、".join(doc.issuers) or _printed_date(doc.date)
-        return f"《{doc.title}》（{who}）" if who else f"《{doc.title}》"
-
     @cached_property
-    def _shared_titles(self) -> frozenset[str]:
+    def shared_titles(self) -> frozenset[str]:
+        """Titles that more than one indexed document prints (nine provinces print 《关于完整准确全面
+        贯彻新发展理念做好碳达峰碳中和工作的实施意见》)."""
         counts = Counter(d.title for d in self.documents)
         return frozenset(title for title, n in counts.items() if n > 1)
 
     def scope_text(self, doc_id: str) -> str:
         """What names a document: title, issuers, number and its title block."""
         doc = self.document_by_id.get(doc_id)
-        parts = [doc.title, *doc.issuers, doc.doc_number or ""] if doc else []
-        return " ".join([*parts, self.opening(doc_id)])
+        return document_scope_text(doc, self.in_scope([doc_id])) if doc else ""
 
-    def opening(self, doc_id: str, chars: int = 600) -> str:
+    def opening(self, doc_id: str, chars: int = OPENING_CHARS) -> str:
         """The title block and the first lines of the body: a department's work plan names its
         province there ("组织编制江苏省…") when its title block does not."""
-        text = ""
-        for p in self.in_scope([doc_id]):
-            text += p.text + "\n"
-            if len(text) >= chars:
-                break
-        return text[:chars]
+        return opening_text(self.in_scope([doc_id]), chars)
 
     def covers_place(self, place: str, question: str = "") -> bool:
         """A place is covered when a document is about it, or when the question's phrase naming it

@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.compose.render import doc_name
 from assistant.index.corpus import CorpusView, sentences
 from assistant.index.retrieve import Hit
 from assistant.index.support import support, support_score
@@ -119,7 +120,7 @@ def _fit(parts: Sequence[str], room: int) -> tuple[str, ...]:
 
 
 def _head(corpus: CorpusView, p: Provision, many_docs: bool, *, with_implementers: bool) -> str:
-    scope = corpus.doc_name(p.doc_id) if many_docs else ""
+    scope = doc_name(corpus, p.doc_id) if many_docs else ""
     r = p.responsibility
     facts: list[str] = []
     if r.lead:

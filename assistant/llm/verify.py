@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.answer import Answer, Citation
+from assistant.compose.render import doc_name
 from assistant.compose.templates import NO_LEAD_NOTE, REFUSAL
 from assistant.index.corpus import CorpusView, sentences
 from assistant.index.support import support
@@ -210,7 +211,7 @@ class _Verifier:
         return tuple(out)
 
     def _label(self, p: Provision) -> str:
-        scope = "" if len(self.corpus.documents) <= 1 else self.corpus.doc_name(p.doc_id)
+        scope = "" if len(self.corpus.documents) <= 1 else doc_name(self.corpus, p.doc_id)
         return f"{scope}{p.label} {p.title}".strip()
 
 

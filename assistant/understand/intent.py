@@ -23,9 +23,8 @@ class Intent(StrEnum):
     RULE = "rule"
     INJECTION = "injection"
     ABOUT = "about_assistant"  # questions about the assistant itself, not the documents
-    REQUEST = (
-        "request"  # a piece of work asked for (代写材料, 推荐基金), not a question to the documents
-    )
+    # a piece of work asked for (代写材料, 推荐基金), not a question to the documents
+    REQUEST = "request"
 
 
 class Role(StrEnum):

@@ -12,7 +12,7 @@ from assistant.index.corpus import CorpusView
 from assistant.understand.abbreviation import KIND_RE, named_by_short_title
 from assistant.understand.intent import PLACES
 from assistant.understand.synonyms import expand
-from assistant.understand.terms import content_tokens
+from assistant.understand.terms import content_tokens, quoted_phrases
 from ingest.model import Level
 
 DOC_NUMBER_RE = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号")
@@ -128,7 +128,6 @@ NATIONAL_RE = re.compile(
     r"|粮食|数据|药品|烟草|广播|新闻|国防|航天|海洋|气象|矿山|文物|体育|移民|开发)"
     r"(?=[“”\"\u4e00-\u9fff]{0,12}?(?:方案|意见|计划|规划|文件|政策))"
 )
-QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{4,30})[”\"」]")
 CENTRAL_ISSUERS = frozenset({"中共中央", "国务院", "中共中央办公厅", "国务院办公厅"})
 
 
@@ -181,7 +180,7 @@ def _printing_quoted(
 ) -> tuple[str, ...]:
     """A phrase the question quotes (“强化责任落实”) is printed in the document it is about: when
     none of the named documents prints it, the few documents that do."""
-    phrases = [p for p in QUOTED_RE.findall(question) if len(p) >= 4]
+    phrases = quoted_phrases(question, 4)
     if not doc_ids or not phrases:
         return doc_ids
     phrase = phrases[0]
@@ -364,9 +363,8 @@ def _naming(question: str, word: str) -> bool:
     return False
 
 
-RESTATED_TITLE = (
-    8  # characters of a title said again whole ("…部署建立健全绿色低碳循环发展经济体系")
-)
+# characters of a title said again whole ("…部署建立健全绿色低碳循环发展经济体系")
+RESTATED_TITLE = 8
 
 
 def _restates_title(question: str, word: str, titles: Sequence[str]) -> bool:

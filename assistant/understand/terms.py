@@ -11,6 +11,7 @@ from assistant.understand.intent import Query
 from assistant.understand.synonyms import colloquial_words, expand
 from ingest.segment import tokenize
 
+QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{2,30})[”\"」]")
 NUMBER_RE = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?")
 COUNTED = re.compile(r"^[一二三四五六七八九十两几\d]*[条项个点类种大块]{1,2}$|^大块$")
 
@@ -138,6 +139,11 @@ def query_terms(query: Query, vocabulary: Container[str] = frozenset()) -> list[
         asked = [t for t in asked if t not in DEADLINE_WORDS]
     # "广东和苏州的绿色金融任务分别由谁牵头？": the title words are also the subject.
     return asked or vocabulary_terms(query.text, vocabulary)
+
+
+def quoted_phrases(text: str, min_chars: int = 2) -> list[str]:
+    """The phrases a question puts in quotes (“发展绿色产品”, 「持续推进」), at least `min_chars` long."""
+    return [q for q in QUOTED_RE.findall(text) if len(q.strip()) >= min_chars]
 
 
 def without_scope(query: Query) -> str:
