@@ -282,7 +282,7 @@ class PolicyQA:
             return understand(
                 text,
                 find_departments=departments,
-                places_in_scope=corpus.covers_place,
+                places_in_scope=lambda place, text: corpus.covers_place(place, text, scope.doc_ids),
                 doc_ids=scope.doc_ids,
                 scope_words=scope.words,
             )

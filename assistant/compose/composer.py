@@ -18,6 +18,7 @@ from assistant.index.support import support
 from assistant.understand.intent import PLACES, Intent, Query
 from assistant.understand.terms import query_terms, quoted_phrases
 from ingest.model import Provision, ProvisionKind
+from ingest.segment import cut
 
 # counts the tasks or items ("一共多少条？", "有几项任务"), not something else ("一共几个县？")
 COUNTS_ITEMS_RE = re.compile(r"(多少|几)\s*(条|项)|任务")
@@ -33,10 +34,19 @@ PLACE_YEAR_RE = re.compile(
 MAX_DATED = 3  # tasks a quoted deadline may name; more is not one the question points to
 PRINTED_COUNT_RE = re.compile(r"[0-9０-９]+\s*[项个条家类]")
 ANNEX_WORDS = re.compile(r"专项|方案|附件|分工表|政策体系|规划")
-# A body named as acting in a sentence ("由碳达峰碳中和工作领导小组办公室统筹…", "各级党校（行政学院）").
-BODY_NAME_RE = re.compile(
-    r"[\u4e00-\u9fff]{2,14}(?:部|委员会|委|局|厅|署|办公室|领导小组|人民政府|政府|中心|党校|学院|银行)"
-)
+# A body named as acting in a sentence ("由碳达峰碳中和工作领导小组办公室统筹…", "各级党校（行政学院）",
+# "省新材料产业促进局会同…"): a word of the sentence that ends with the name of a kind of body. A
+# one-character suffix counts alone or ending a longer word, not in a two-character word: a region
+# or an extent is no body ("吉林西部", "布局", "格局").
+BODY_SUFFIXES = ("部门", "办公室", "领导小组", "人民政府", "政府", "党校", "学院", "银行", "委员会")
+BODY_CHARS = "部委局厅署"
+
+
+def names_a_body(sentence: str) -> bool:
+    """Whether a sentence names a body acting in it."""
+    return any(
+        w.endswith(BODY_SUFFIXES) or (w[-1:] in BODY_CHARS and len(w) != 2) for w in cut(sentence)
+    )
 
 
 # Metadata a question asks for by name: (what to call it, how it is asked, the Document field)
@@ -144,20 +154,39 @@ class Composer:
         named = self._article_targets(query) or self._dated_as_quoted(query)
         restricted = self._restricted(query)
         if named or len(restricted) == 1:
-            answer = self.departments.who_leads(query, named or restricted, exact=True)
+            pool = named or restricted
+            if not any(self._covered_by_attribution(p) for p in pool):
+                # "这条谁负责？" of a provision that names no department, above or below it either
+                return self._no_attribution(query, hits, pool)
+            answer = self.departments.who_leads(query, pool, exact=True)
         else:
             pool = restricted or [h.provision for h in hits]
             answer = self.departments.who_leads(query, pool, exact=False)
         return answer or self._no_attribution(query, hits)
 
-    def _no_attribution(self, query: Query, hits: Sequence[Hit]) -> Answer:
-        """No task with an attribution matches: what the closest provisions say, and that the
-        document assigns no department here. When the quoted sentences name nobody acting either,
-        the document does not answer who is responsible: a refusal, with the closest provision."""
-        quoted = self.grounded.answer(query, hits)
+    def _covered_by_attribution(self, provision: Provision) -> bool:
+        """Whether an attribution covers the provision: its own, a part's above it, or its items'."""
+        return any(
+            not p.responsibility.is_empty
+            and (
+                p.key == provision.key
+                or provision.key.startswith(p.key + ".")
+                or p.key.startswith(provision.key + ".")
+            )
+            for p in self.corpus.in_scope((provision.doc_id,))
+        )
+
+    def _no_attribution(
+        self, query: Query, hits: Sequence[Hit], pool: Sequence[Provision] = ()
+    ) -> Answer:
+        """No task with an attribution matches (or the one named carries none): what the closest
+        provisions say, and that the document assigns no department here. When the quoted
+        sentences name nobody acting either, the document does not answer who is responsible: a
+        refusal, with the closest provision."""
+        quoted = self.grounded.answer(query, hits, pool)
         if quoted.refused:
             return quoted
-        if any(BODY_NAME_RE.search(c.quote) for c in quoted.citations):
+        if any(names_a_body(c.quote) for c in quoted.citations):
             return replace(
                 quoted, text=f"{t.NO_ATTRIBUTION}\n{quoted.text}", departments=Departments()
             )

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.index.corpus import CorpusView
-from assistant.understand.terms import TITLE_WORDS, content_tokens
+from assistant.understand.terms import TITLE_WORDS, content_tokens, quoted_phrases
 from ingest.model import Provision, ProvisionKind
 
 PART_KINDS = (ProvisionKind.CHAPTER, ProvisionKind.SECTION, ProvisionKind.ITEM)
@@ -29,14 +29,19 @@ MIN_PRINTED_TITLE = 4  # a part title this long, printed whole in a question, na
 
 def named_part(corpus: CorpusView, question: str, doc_ids: Sequence[str]) -> Provision | None:
     """The chapter or section whose title the question prints whole ("…提出了哪几条工作原则？"),
-    the longest; else the one whose title explains most of the question (≥ 60% of its weight)."""
-    printed = [
+    the longest; else the one whose title explains most of the question (≥ 60% of its weight).
+    A phrase the question quotes names the part whose title holds it (“健全地方法规标准和统计监测
+    体系” of "…体系，坚持分类指导和有序推进"), not a shorter title printed inside the quote."""
+    parts = [
         p
         for p in corpus.in_scope(doc_ids)
         if p.kind in (ProvisionKind.CHAPTER, ProvisionKind.SECTION)
-        and len(p.title) >= MIN_PRINTED_TITLE
-        and p.title in question
     ]
+    for phrase in quoted_phrases(question, MIN_PRINTED_TITLE):
+        holding = [p for p in parts if phrase in p.title]
+        if holding:
+            return min(holding, key=lambda p: len(p.title))
+    printed = [p for p in parts if len(p.title) >= MIN_PRINTED_TITLE and p.title in question]
     if printed:
         return max(printed, key=lambda p: len(p.title))
     terms = content_tokens(question, keep=TITLE_WORDS)

@@ -359,10 +359,13 @@ class CorpusView:
         province there ("组织编制江苏省…") when its title block does not."""
         return opening_text(self.in_scope([doc_id]), chars)
 
-    def covers_place(self, place: str, question: str = "") -> bool:
-        """A place is covered when a document is about it, or when the question's phrase naming it
-        ("上海国际碳金融中心") occurs in a provision."""
+    def covers_place(self, place: str, question: str = "", doc_ids: Sequence[str] = ()) -> bool:
+        """A place is covered when a document is about it, when a document the question names
+        speaks of it ("四川的双碳实施意见对成都提了哪几项支持？"), or when the question's phrase
+        naming it ("上海国际碳金融中心") occurs in a provision."""
         if any(place in self.scope_text(d.doc_id) for d in self.documents):
+            return True
+        if doc_ids and any(place in p.text for p in self.in_scope(doc_ids)):
             return True
         start = question.find(place)
         phrase = question[start : start + len(place) + 2] if start >= 0 else ""

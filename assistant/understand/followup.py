@@ -33,6 +33,8 @@ ROLE_ONLY_RE = re.compile(
     r"(部门|单位)?(还)?(呢|有哪些|有谁|是谁|是哪些|都有谁|都有哪些)?[？?。！!]?$"
 )
 SHORT_FOLLOWUP_RE = re.compile(r"^(那|那么|还有|再|另外|又|呢)|呢[？?]?$")
+OPENER_RE = re.compile(r"^(那么|那|还有|再|另外|又)")
+NUMBER_RE = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?")
 ANOTHER_SUBJECT_RE = re.compile(r"^(那|那么|还有|那如果是)[^？?，,。]{2,40}呢[？?]?$")
 # what is around the subject of "那X那条呢？"
 AROUND_SUBJECT_RE = re.compile(r"^(那如果是|那么|还有|那)|(那条|这条|那项|这项|那个|的)?呢[？?]?$")
@@ -222,8 +224,13 @@ def _merge(  # noqa: PLR0912 - one branch per kind of follow-up reads best
         # "那新能源汽车动力蓄电池回收利用试点呢？" / "那市住建局呢？": the earlier question, asked
         # about another subject.
         return _about_another_subject(current, previous)
-    if SHORT_FOLLOWUP_RE.search(q) and len(q) <= 8 and not current.departments:
-        # "那2030年呢？" — keep the earlier subject, add the new words.
+    if (
+        SHORT_FOLLOWUP_RE.search(q)
+        and not current.departments
+        and (len(q) <= 8 or not has_subject(NUMBER_RE.sub("", OPENER_RE.sub("", q))))
+    ):
+        # "那2030年呢？" / "那到2030年呢？要到多少？" — keep the earlier subject, add the new words
+        # (a year or a number is no subject of its own).
         return dataclasses.replace(previous, question=current.question, text=previous.text + q)
     return current
 

@@ -54,9 +54,34 @@ def document_scope(question: str, corpus: CorpusView) -> Scope:
     # "国家的双碳意见", "中央那份意见", "湖南省级层面的…": the level named the documents too
     level = [w for w in LEVEL_WORDS if w in question] if NATIONAL_RE.search(question) else []
     level += level_phrases(question)
+    # a place that none of the named documents is of is what the question asks about ("四川的
+    # 双碳实施意见对成都提了哪几项支持？"), not a word that named them
+    words = [w for w in scope.words if not _foreign_to(w, doc_ids, corpus)]
+    words += signer_words(question, doc_ids, corpus)
     return Scope(
         doc_ids,
-        tuple(dict.fromkeys((*scope.words, *level, *title_words(question, doc_ids, corpus)))),
+        tuple(dict.fromkeys((*words, *level, *title_words(question, doc_ids, corpus)))),
+    )
+
+
+def signer_words(question: str, doc_ids: Sequence[str], corpus: CorpusView) -> list[str]:
+    """The question's words that every named document's issuers print, said as its name
+    ("石家庄市委市政府的双碳实施方案": 市委 and 政府 of 中共石家庄市委、石家庄市人民政府): who
+    signed it, not what is asked."""
+    signers = [
+        "".join(corpus.document_by_id[d].issuers) for d in doc_ids if d in corpus.document_by_id
+    ]
+    if not signers:
+        return []
+    return [
+        t for t in content_tokens(question) if all(t in s for s in signers) and _naming(question, t)
+    ]
+
+
+def _foreign_to(word: str, doc_ids: Sequence[str], corpus: CorpusView) -> bool:
+    """Whether `word` is a place that no document of `doc_ids` is of."""
+    return word in (*PLACES, *LOCAL_PLACES) and not any(
+        word in corpus.scope_text(d) for d in doc_ids
     )
 
 

@@ -4,12 +4,15 @@ and less the words that only named the documents."""
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Sequence
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
+
+import jieba.posseg
 
 from assistant.understand.intent import Query
 from assistant.understand.synonyms import colloquial_words, expand
-from ingest.segment import tokenize
+from ingest.segment import tokenize, tokenizer
 
 QUOTED_RE = re.compile(r"[“\"「]([^”\"」]{2,30})[”\"」]")
 NUMBER_RE = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?")
@@ -49,6 +52,9 @@ ISSUED_BY_RE = re.compile(
     r"(?:等?[一二三四五六七八九十两0-9]+(?:家|个部门|部门))?(?:联合|共同)?"
     r"(?:发|印发|出台|制定|发布)的"
 )
+# jieba's part-of-speech classes that carry no topic: pronouns, conjunctions, prepositions,
+# particles, modal particles, interjections, onomatopoeia, measure words
+FUNCTION_TAGS = ("r", "c", "p", "u", "y", "e", "o", "q")
 # Kept when matching a question to chapter and section titles ("主要任务分成哪几个方面？").
 TITLE_WORDS = frozenset({"主要", "任务", "工作", "政策"})
 
@@ -104,10 +110,31 @@ def in_vocabulary(term: str, vocabulary: Container[str]) -> str:
     return term
 
 
+@lru_cache(maxsize=1)
+def _tagger() -> jieba.posseg.POSTokenizer:
+    return jieba.posseg.POSTokenizer(tokenizer())
+
+
+@lru_cache(maxsize=4096)
+def function_words(text: str) -> frozenset[str]:
+    """The words of a text that jieba tags as function words (这么, 接着, 有个) or as a count
+    without a digit (一家, 一台): the asker's way of speaking, not what the question is about."""
+    return frozenset(
+        w.word
+        for w in _tagger().cut(text)
+        if w.flag.startswith(FUNCTION_TAGS)
+        or (w.flag.startswith("m") and not any(ch.isdigit() for ch in w.word))
+    )
+
+
 def vocabulary_terms(text: str, vocabulary: Container[str] = frozenset()) -> list[str]:
-    """`content_tokens` of a text, each in the documents' vocabulary when one is given."""
+    """`content_tokens` of a text, each in the documents' vocabulary when one is given. A
+    function word that no document prints ("一家新能源企业", "这么做") is the asker's phrasing: it
+    would weigh as the heaviest missing word and sink every provision below the support floor."""
     found = content_tokens(text)
     if vocabulary:
+        spoken = function_words(text)
+        found = [t for t in found if t in vocabulary or t not in spoken]
         found = list(dict.fromkeys(in_vocabulary(t, vocabulary) for t in found))
         # a number no document prints is the asker's own figure ("一年综合能耗6000吨"): the
         # provision states its threshold instead, so the number is no word it should hold
@@ -133,12 +160,25 @@ def query_terms(query: Query, vocabulary: Container[str] = frozenset()) -> list[
         t
         for t in vocabulary_terms(cut, vocabulary)
         if not any(w in t or (len(w) >= 4 and t in w) for w in naming)
+        and not _straddles(t, cut, naming)
     ]
     if query.asks_deadline:
         # "…是哪个处室负责、几月底完成？": the words of the deadline asked, not of the task
         asked = [t for t in asked if t not in DEADLINE_WORDS]
     # "广东和苏州的绿色金融任务分别由谁牵头？": the title words are also the subject.
     return asked or vocabulary_terms(query.text, vocabulary)
+
+
+def _spans(word: str, text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.start() + len(word)) for m in re.finditer(re.escape(word), text)]
+
+
+def _straddles(term: str, text: str, naming: Sequence[str]) -> bool:
+    """Whether every place `text` prints `term` overlaps a naming word: a piece jieba cut across
+    the name ("市政" of "石家庄市委市政府的…方案", where 市委 and 政府 named it), no topic."""
+    places = _spans(term, text)
+    named = [span for w in naming if len(w) >= 2 for span in _spans(w, text)]
+    return bool(places) and all(any(a < e and s < b for s, e in named) for a, b in places)
 
 
 def quoted_phrases(text: str, min_chars: int = 2) -> list[str]:
