@@ -39,6 +39,9 @@ CITY = """中共西安市委 西安市人民政府关于完整准确全面贯彻
 （二）发展绿色交通。推广新能源公交车，建设慢行交通系统。到2030年，新能源公交车占比达到80%。
 三、组织实施
 （三）强化组织协调。市委、市政府把绿色低碳发展摆上重要位置，督促目标任务落实落细。
+四、园区建设
+（四）支持园区循环化发展。全面落实支持循环经济产业园区发展的8条措施，建立健全再生资源回收体系。
+（五）建设零碳示范园区。推进3项示范工程：一是屋顶光伏全覆盖，二是园区微电网，三是余热梯级利用。
 """
 
 PROVINCE_ID = "gansu-green-low-carbon-opinions"
@@ -127,3 +130,14 @@ def test_a_region_is_no_body_acting(qa: PolicyQA) -> None:
 def test_buying_advice_for_several_shares_is_declined(qa: PolicyQA) -> None:
     answer = qa.ask("推荐几只光伏板块的股票")
     assert answer.refused and answer.text == t.REFUSAL_REQUEST
+
+
+def test_the_items_of_a_set_the_document_only_counts_are_declined(qa: PolicyQA) -> None:
+    # round 10 (Wuzhou): "…落实自治区支持梧州循环经济产业园区高质量发展的10条措施，这10条具体是哪些？"
+    # was answered by locating the sentence, as if it listed them
+    answer = qa.ask("西安的实施方案提到落实支持循环经济产业园区发展的8条措施，这8条具体是哪些？")
+    assert answer.refused and answer.text.startswith(t.NOT_ENUMERATED)
+    assert "8条措施" in answer.text
+    # a set the provision spells out is answered
+    spelled = qa.ask("西安的实施方案里零碳示范园区的3项示范工程分别是什么？")
+    assert not spelled.refused and "园区微电网" in spelled.text

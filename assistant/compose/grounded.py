@@ -13,7 +13,7 @@ from assistant.compose.outline import counted_siblings, introduced_part, named_p
 from assistant.compose.render import cite, doc_name, heading, who
 from assistant.compose.targets import asked_years, by_year, year_sentences
 from assistant.compose.verdict import asks_yes_no, verdict_line
-from assistant.index.corpus import CorpusView, sentences
+from assistant.index.corpus import CorpusView, fold_words, sentences
 from assistant.index.retrieve import Hit
 from assistant.index.support import Support, support
 from assistant.understand.intent import Intent, Query
@@ -44,6 +44,13 @@ TARGET_WORDS = frozenset({"目标", "主要目标", "程度", "做到", "达到"
 PROCEDURE_RE = re.compile(
     r"(?:怎么|怎样|如何|去哪里?|在哪里?|到哪里?)(注册|申请|办理|申报|领取|报名|登记|缴纳|兑付)"
 )
+# asks for the items of a set counted with a number ("…10条措施，这10条具体是哪些？")
+COUNTED_ITEMS_RE = re.compile(
+    r"([0-9０-９]+|[一二三四五六七八九十两]{1,3})\s*([条项个类种])[\u4e00-\u9fff]{0,4}?"
+    r"(?:具体|分别|都)?(?:是|有|包括)?(?:哪些|哪几|什么|啥)"
+)
+# a provision that spells its items out in its own text ("一是…二是…", "（1）…", "①…")
+SPELLED_ITEMS_RE = re.compile(r"一是|（1）|\(1\)|①|第一，")
 # asks for parts ("分为哪几个部分", "哪几大块"), not names one ("第二部分…有多少条任务")
 PART_WORDS = re.compile(r"(?:哪|几)[\u4e00-\u9fff]{0,3}?(?:部分|方面|板块|块|章|节)|几大")
 TASK_WORDS = re.compile(r"任务|条|项")
@@ -133,7 +140,23 @@ class GroundedAnswers:
         procedure = PROCEDURE_RE.search(query.question)
         if procedure and not any(procedure.group(1) in c.provision.text for c in strong):
             return self._not_stated(query, strong[:1], t.NO_PROCEDURE)
+        if strong and self._counted_not_listed(query, strong[0].provision):
+            return self._not_stated(query, strong[:1], t.NOT_ENUMERATED)
         return None
+
+    def _counted_not_listed(self, query: Query, provision: Provision) -> bool:
+        """Whether the question asks for the items of a set the provision only counts ("落实…
+        10条措施" — "这10条具体是哪些？"): neither its text, its items nor a structure lists them."""
+        counted = COUNTED_ITEMS_RE.search(query.question)
+        if counted is None:
+            return False
+        printed = f"{counted.group(1)}{counted.group(2)}"
+        return (
+            printed in fold_words(provision.text)
+            and not SPELLED_ITEMS_RE.search(provision.text)
+            and not self.corpus.children(provision)
+            and self.outline(query) is None
+        )
 
     def _figure_given(
         self, query: Query, terms: Sequence[str], strong: Sequence[Support], several: bool

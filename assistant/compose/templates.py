@@ -32,6 +32,7 @@ NO_ATTRIBUTION = "文件没有为这项工作写明牵头或责任部门（没�
 NO_ATTRIBUTION_REFUSAL = "文件没有写明这项工作由哪个部门负责。最接近的条款："
 NOT_STATED = "文件没有给出这一具体内容（如具体数值、比例或金额）。相关条款只写明："
 NO_PROCEDURE = "文件没有写明办理的具体流程或渠道。相关条款只写明："
+NOT_ENUMERATED = "文件只写了数目，没有逐项列出具体内容。相关条款只写明："
 NO_DEPARTMENT_TASKS = "已收录文件中没有点名“{department}”{role}的任务。"
 ANNEX_NOTE = "另：附件分工表中还有 {n} 项专项方案由{department}负责（可问“{department}在附件中负责哪些方案？”）。"
 NO_LEAD_NOTE = "该条未明确牵头部门。"
