@@ -15,7 +15,7 @@ from assistant.compose.render import chinese_date, cite, doc_name, heading, join
 from assistant.index.corpus import CorpusView, sentences
 from assistant.index.retrieve import Hit
 from assistant.index.support import support
-from assistant.understand.intent import PLACES, Intent, Query
+from assistant.understand.intent import PLACES, Intent, Query, Role
 from assistant.understand.terms import query_terms, quoted_phrases
 from ingest.model import Provision, ProvisionKind
 from ingest.segment import cut
@@ -39,13 +39,23 @@ ANNEX_WORDS = re.compile(r"专项|方案|附件|分工表|政策体系|规划")
 # one-character suffix counts alone or ending a longer word, not in a two-character word: a region
 # or an extent is no body ("吉林西部", "布局", "格局").
 BODY_SUFFIXES = ("部门", "办公室", "领导小组", "人民政府", "政府", "党校", "学院", "银行", "委员会")
-BODY_CHARS = "部委局厅署"
+BODY_CHARS = "部委局厅署院"
+# every body of a kind ("各部门要…", "各区、市直各相关部门要…"): who does it, but no one who leads
+GENERIC_BODY = ("各", "有关", "相关", "其他", "其它")
 
 
-def names_a_body(sentence: str) -> bool:
-    """Whether a sentence names a body acting in it."""
+def names_a_body(sentence: str, *, generic: bool = True) -> bool:
+    """Whether a sentence names a body acting in it; with `generic` False, a particular one."""
+    words = [w for w in cut(sentence) if w.strip()]
     return any(
-        w.endswith(BODY_SUFFIXES) or (w[-1:] in BODY_CHARS and len(w) != 2) for w in cut(sentence)
+        (w.endswith(BODY_SUFFIXES) or (w[-1:] in BODY_CHARS and len(w) != 2))
+        and (
+            generic
+            or not (
+                w.startswith(GENERIC_BODY) or w == "部门" or (i and words[i - 1] in GENERIC_BODY)
+            )
+        )
+        for i, w in enumerate(words)
     )
 
 
@@ -186,7 +196,9 @@ class Composer:
         quoted = self.grounded.answer(query, hits, pool)
         if quoted.refused:
             return quoted
-        if any(names_a_body(c.quote) for c in quoted.citations):
+        # "由哪个部门牵头？" is not answered by "各相关部门要…"; "由谁来制定？" is
+        generic = query.role is not Role.LEAD
+        if any(names_a_body(c.quote, generic=generic) for c in quoted.citations):
             return replace(
                 quoted, text=f"{t.NO_ATTRIBUTION}\n{quoted.text}", departments=Departments()
             )

@@ -101,15 +101,21 @@ COUNT_RE = re.compile(
 JOINT_LEAD_RE = re.compile(
     r"(?<!哪)(两|三|四|五|2|3|4|5)个部门(共同|联合|一起)?牵头|(共同|联合|一起)牵头|多个部门牵头"
 )
-_UNIT = r"[\u4e00-\u9fff]{2,16}?(?:部|委|局|厅|办|处|科|中心|支队|政府|公司|银行|法院|检察院)"
+_UNIT = (
+    r"[\u4e00-\u9fff]{2,16}?(?:部|委|局|厅|办|处|科|中心|支队|政府|公司|银行|分行|支行|法院|检察院)"
+)
 ROLE_IN_RE = re.compile(
     r"角色|是牵头还是配合|牵头还是配合|在(里面|其中|这条|该条)|是不是牵头"
     r"|(牵头|负责|配合|参与)的?吗|算不算|是不是.{0,12}(牵头|负责|责任单位|配合)"
     r"|有没有份|也有份|有份吗"
 )
 CONFIRM_RE = re.compile(
-    r"是[^，。？?]{1,16}?(牵头|负责|配合|承担)的?吗|算不算[^，。？?]{0,6}(责任|牵头|配合)"
-    r"|是不是[^，。？?]{1,16}(牵头|负责|配合)"
+    # "是市国资委牵头的吧？", "是市发改委牵头编的吗？"
+    r"是[^，。？?]{1,16}?(牵头|负责|配合|承担)[\u4e00-\u9fff]{0,2}?的?[吗吧]"
+    r"|算不算[^，。？?]{0,6}(责任|牵头|配合)"
+    r"|是不是[^，。？?]{0,16}(牵头|负责|配合)"
+    # "牵头单位是省林业局吗？"
+    r"|(牵头|负责|配合|责任)(单位|部门)(是|为)[^，。？?]{2,16}?[吗吧]"
     # "市交通运输局是不是牵头单位？", "是牵头单位吗", "检察院是不是也有份？"
     rf"|{_UNIT}(是不是|是否)也?(牵头|负责|配合|责任|参与)|{_UNIT}是(牵头|负责|配合|责任)(单位|部门)"
     rf"|{_UNIT}(是不是|是否)?也?有份"
@@ -117,6 +123,7 @@ CONFIRM_RE = re.compile(
 CONFIRMED_UNIT_RE = re.compile(
     rf"(?:是|算|是不是)({_UNIT})(?:牵头|负责|配合|承担)"
     rf"|({_UNIT})(?:(?:是不是|是否)也?(?:牵头|负责|配合|责任|参与)|是(?:牵头|负责|配合|责任)(?:单位|部门))"
+    rf"|(?:牵头|负责|配合|责任)(?:单位|部门)(?:是|为)({_UNIT})[吗吧]"
 )
 # "哪个厅牵头" / "哪几个单位负责" / "哪两个部门": which bodies, never how many
 WHICH_BODY_RE = re.compile(
@@ -279,7 +286,9 @@ def understand(
         foreign_place=_foreign_place(text, places_in_scope),
         min_leads=_min_leads(text),
         confirms=bool(CONFIRM_RE.search(text)),
-        confirmed_unit=(m.group(1) or m.group(2)) if (m := CONFIRMED_UNIT_RE.search(text)) else "",
+        confirmed_unit=(m.group(1) or m.group(2) or m.group(3))
+        if (m := CONFIRMED_UNIT_RE.search(text))
+        else "",
     )
 
 
