@@ -20,6 +20,7 @@ PLAN = """东岭市人民政府关于印发东岭市绿色低碳发展行动方�
 （三）加强宣传引导。各区、各相关部门要充分利用传统媒体和网络平台，多角度宣传绿色低碳发展成效。
 （四）编制交通专项报告。由市交通运输局牵头编制交通运输领域专项报告。（市交通运输局牵头，市发展改革委配合）
 （五）建设绿色金融服务网点。引导银行机构设立绿色金融服务专营网点。（人民银行东岭分行牵头，市金融局配合）
+（六）推进节能改造。实施重点用能单位节能改造。（市发展改革委牵头，市工信局配合）
 """
 
 DOC = "dongling-green-low-carbon-plan"
@@ -27,7 +28,7 @@ DOC = "dongling-green-low-carbon-plan"
 
 @pytest.fixture(scope="module")
 def qa(tmp_path_factory: pytest.TempPathFactory) -> PolicyQA:
-    vocab = ["园区", "建材", "宣传", "交通", "网点"]
+    vocab = ["园区", "建材", "宣传", "交通", "网点", "节能"]
     return keyword_library(tmp_path_factory, {DOC: PLAN}, vocab)
 
 
@@ -65,3 +66,17 @@ def test_which_co_operating_units_after_a_lead_question_is_the_same_task(qa: Pol
     answer = qa.ask("配合的是哪几家？", history=history, doc_id=DOC)
     assert set(answer.departments.co) == {"市生态环境局", "市工信局"}
     assert [c.key for c in answer.citations][:1] == ["1.1"]
+
+
+def test_these_bodies_are_the_departments_just_named_not_the_task(qa: PolicyQA) -> None:
+    # round 11 (the State Council's 十四五 plan): "这几家里，工业和信息化部另外还牵头哪几项？"
+    # listed the task just answered
+    history: list[Turn] = [
+        {"role": "user", "content": "园区循环化改造由谁牵头？"},
+        {
+            "role": "assistant",
+            "content": "一（一）推进园区循环化改造：市发展改革委牵头，市生态环境局、市工信局配合。",
+        },
+    ]
+    answer = qa.ask("这几家里，市发展改革委另外还牵头哪几项？", history=history, doc_id=DOC)
+    assert [c.key for c in answer.citations] == ["1.6"]

@@ -27,6 +27,8 @@ KEEP_INTENTS = (Intent.NO_LEAD, Intent.WHO_LEADS, Intent.COUNT, Intent.DEPARTMEN
 # "哪些任务没有牵头部门？" after a department question is asked about the document, not that answer.
 WHOLE_DOCUMENT_INTENTS = (Intent.NO_LEAD, Intent.COUNT, Intent.METADATA, Intent.ABOUT)
 THESE_RE = re.compile(r"这些|其中|以上|上述|里面|当中|这几|前面")
+# "这几家里，X另外还牵头哪几项？": the bodies just named, not the tasks
+THESE_BODIES_RE = re.compile(r"[这那上](几|些|述)(家|个部门|个单位|部门|单位)")
 ROLE_ONLY_RE = re.compile(
     r"^(那|那么|那请问|请问|还有)?(它的?|其)?(其他|其余|别的|另外的?)?"
     r"(还有|还)?(哪些|哪几个|哪几家|什么)?(配合|牵头|参与|协同|负责|责任)(的)?"
@@ -189,6 +191,10 @@ def _merge(  # noqa: PLR0912 - one branch per kind of follow-up reads best
         # "列出来看看": the same question, answered as a list.
         intent = Intent.DEPARTMENT_TASKS if previous.departments else Intent.LIST
         return dataclasses.replace(previous, question=current.question, intent=intent)
+    if current.departments and THESE_BODIES_RE.search(q):
+        # one of the bodies just named, asked about on its own (its other tasks, with 还/另外)
+        exclude = keys_of(previous) if ALSO_RE.search(q) else ()
+        return dataclasses.replace(current, exclude_keys=exclude, doc_ids=previous.doc_ids)
     if THESE_RE.search(q):
         keys = keys_of(previous)
         topic = TOPIC_RE.search(q)
