@@ -33,7 +33,7 @@ PROVINCE = """中共甘肃省委 甘肃省人民政府关于推进绿色低碳�
 CITY = """中共西安市委 西安市人民政府关于完整准确全面贯彻新发展理念做好碳达峰碳中和工作的实施方案
 一、主要目标
 到2025年，绿色低碳循环发展的经济体系初步形成，非化石能源消费比重达到10%以上。
-到2030年，经济社会发展绿色转型取得显著成效，非化石能源消费比重达到15%以上。
+到2030年，经济社会发展绿色转型取得显著成效，非化石能源消费比重达到15%以上，确保2030年前实现碳达峰。
 二、重点任务
 （一）推进基础设施绿色化。推动城市道路照明节能改造，建设海绵城市。
 （二）发展绿色交通。推广新能源公交车，建设慢行交通系统。到2030年，新能源公交车占比达到80%。
@@ -89,6 +89,15 @@ def test_a_piece_cut_across_the_issuers_name_is_no_topic(qa: PolicyQA) -> None:
     answer = qa.ask("西安市委市政府的双碳实施方案，主要目标是什么？")
     assert [c.key for c in answer.citations] == ["1", "1"]
     assert "**2025年**" in answer.text and "**2030年**" in answer.text
+
+
+def test_the_documents_place_said_again_is_no_topic(qa: PolicyQA) -> None:
+    # whole library (Shijiazhuang): "…实施方案里，石家庄打算哪一年前实现碳达峰？" — the place said
+    # again was read as the topic, and its pieces (石家, 家庄) sank every provision
+    answer = qa.ask("西安市委市政府的双碳实施方案里，西安打算哪一年前实现碳达峰？")
+    assert not answer.refused
+    assert [c.key for c in answer.citations][:1] == ["1"]
+    assert "确保2030年前实现碳达峰" in answer.text
 
 
 def test_a_follow_up_that_only_says_another_year_keeps_the_subject(qa: PolicyQA) -> None:

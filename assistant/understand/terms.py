@@ -10,7 +10,7 @@ from typing import Protocol, runtime_checkable
 
 import jieba.posseg
 
-from assistant.understand.intent import Query
+from assistant.understand.intent import PLACES, Query
 from assistant.understand.synonyms import colloquial_words, expand
 from ingest.segment import tokenize, tokenizer
 
@@ -155,7 +155,11 @@ def query_terms(query: Query, vocabulary: Container[str] = frozenset()) -> list[
     # A term that holds a naming word, or sits inside a short title ("节能" in 江苏节能意见), named
     # the document; a short naming word that a long one held is already cut with it, and the same
     # word said again is the topic ("江西省碳达峰实施方案的组织实施": 实施).
-    naming = [w for w in query.scope_words if not any(w in long for long in long_words)]
+    # A place said again is still the document's place, not a topic ("石家庄市委市政府的实施方案
+    # 里，石家庄打算哪一年前实现碳达峰？").
+    naming = [
+        w for w in query.scope_words if w in PLACES or not any(w in long for long in long_words)
+    ]
     asked = [
         t
         for t in vocabulary_terms(cut, vocabulary)
