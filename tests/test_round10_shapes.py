@@ -150,3 +150,17 @@ def test_the_items_of_a_set_the_document_only_counts_are_declined(qa: PolicyQA) 
     # a set the provision spells out is answered
     spelled = qa.ask("西安的实施方案里零碳示范园区的3项示范工程分别是什么？")
     assert not spelled.refused and "园区微电网" in spelled.text
+
+
+def test_the_clauses_that_ask_are_weighed_apart_from_the_askers_situation(qa: PolicyQA) -> None:
+    # round 12 (the national 2030 plan, Zhejiang, Qinghai): "我们是一家磷化工企业，厂里磷石膏堆存
+    # 压力很大。…对磷石膏的去处有什么说法？" was refused: the situation's words weighed most
+    answer = qa.ask(
+        "我们是一家磷化工企业，厂里磷石膏堆存压力很大，仓库都快满了，老板天天催。"
+        "甘肃的实施意见对大宗固体废弃物有什么说法？"
+    )
+    assert not answer.refused
+    assert [c.key for c in answer.citations][:1] == ["1.4"]
+    # a clause that asks nothing of its own ("…那份意见支持吗？") is not weighed apart
+    vague = qa.ask("我们是包头的设备厂，想扩建一条超长生产线，仓库都快满了。甘肃的实施意见支持吗？")
+    assert vague.refused

@@ -90,11 +90,8 @@ class GroundedAnswers:
             provisions += [
                 p for p in self.corpus.in_scope(query.doc_ids) if all(x in p.text for x in terms)
             ]
-        candidates = [
-            _quoting(support(self.corpus, p, terms, self.max_quotes), quoted, self.min_support)
-            for p in dict.fromkeys(provisions)
-            if p.kind is not ProvisionKind.META
-        ]
+        pool_of = [p for p in dict.fromkeys(provisions) if p.kind is not ProvisionKind.META]
+        terms, candidates = self._weighed(query, terms, quoted, pool_of)
         best = max((c.score for c in candidates), default=0.0)
         if best < self.min_support:
             closest = [c for c in candidates if c.score == best and c.sentences]
@@ -129,6 +126,37 @@ class GroundedAnswers:
         if len(query.doc_ids) > 1:
             return self._quotes(query, per_document(strong))
         return self._quotes(query, strong[:2])
+
+    def _weighed(
+        self,
+        query: Query,
+        terms: list[str],
+        quoted: Sequence[str],
+        pool: Sequence[Provision],
+    ) -> tuple[list[str], list[Support]]:
+        """The terms the provisions are weighed on, and their support. When no provision of the
+        named documents reaches the floor and the asker's situation is told in clauses that ask
+        nothing ("我们是一家磷化工企业，厂里磷石膏堆存压力很大。…对磷石膏的去处有什么说法？"), the
+        clauses that ask are weighed on their own, if they carry a topic of their own."""
+
+        def weighed(words: list[str]) -> list[Support]:
+            return [
+                _quoting(support(self.corpus, p, words, self.max_quotes), quoted, self.min_support)
+                for p in pool
+            ]
+
+        candidates = weighed(terms)
+        if max((c.score for c in candidates), default=0.0) >= self.min_support:
+            return terms, candidates
+        asked = asked_clause_terms(query.question, terms)
+        if not query.doc_ids or not asked:
+            return terms, candidates
+        if self.corpus.weight(asked) < ASKED_SHARE * self.corpus.weight(terms):
+            return terms, candidates  # "…那份意见支持吗？": the asking clause names no topic
+        again = weighed(asked)
+        if max((c.score for c in again), default=0.0) >= self.min_support:
+            return asked, again
+        return terms, candidates
 
     def _detail_missing(
         self, query: Query, terms: Sequence[str], strong: Sequence[Support], several: bool
@@ -414,6 +442,25 @@ def _states_figure(query: Query, sentence: str) -> bool:
             for u in units
         )
     return bool(AMOUNT_IN_TEXT.search(sentence))
+
+
+ASKED_SHARE = 0.2  # of the question's weight, the least the clauses that ask must carry
+CLAUSE_SPLIT_RE = re.compile(r"[^，。；！？,;!?]+[，。；！？,;!?]?")
+ASKS_IN_CLAUSE_RE = re.compile(
+    r"[？?]$|吗|呢|是不是|会不会|能不能|有没有|支不支持|什么|怎么|如何|哪"
+)
+
+
+def asked_clause_terms(question: str, terms: Sequence[str]) -> list[str]:
+    """The terms of the clauses that ask something, when other clauses only tell the asker's
+    situation ("我在合浦那边开了个生猪养殖场，规模不算大。…有没有硬指标？"); [] when every
+    clause asks, or no clause does."""
+    clauses = [c for c in CLAUSE_SPLIT_RE.findall(question) if c.strip()]
+    asking = [c for c in clauses if ASKS_IN_CLAUSE_RE.search(c)]
+    if not asking or len(asking) == len(clauses):
+        return []
+    kept = [t for t in terms if any(t in c for c in asking)]
+    return kept if kept and len(kept) < len(terms) else []
 
 
 def _quoting(s: Support, quoted: Sequence[str], floor: float) -> Support:
