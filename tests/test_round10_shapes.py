@@ -164,3 +164,6 @@ def test_the_clauses_that_ask_are_weighed_apart_from_the_askers_situation(qa: Po
     # a clause that asks nothing of its own ("…那份意见支持吗？") is not weighed apart
     vague = qa.ask("我们是包头的设备厂，想扩建一条超长生产线，仓库都快满了。甘肃的实施意见支持吗？")
     assert vague.refused
+    # nor is one word ("有什么条件？"): it would quote any provision that prints it
+    one_word = qa.ask("我们是水泥企业，想扩产能，甘肃的实施意见允许吗？有什么条件？")
+    assert "有条件的地方" not in one_word.text

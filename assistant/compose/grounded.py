@@ -151,8 +151,11 @@ class GroundedAnswers:
         asked = asked_clause_terms(query.question, terms)
         if not query.doc_ids or not asked:
             return terms, candidates
-        if self.corpus.weight(asked) < ASKED_SHARE * self.corpus.weight(terms):
-            return terms, candidates  # "…那份意见支持吗？": the asking clause names no topic
+        if len(asked) < MIN_ASKED_TERMS or self.corpus.weight(
+            asked
+        ) < ASKED_SHARE * self.corpus.weight(terms):
+            # "…那份意见支持吗？", "…允许吗？有什么条件？": the asking clauses name no topic
+            return terms, candidates
         again = weighed(asked)
         if max((c.score for c in again), default=0.0) >= self.min_support:
             return asked, again
@@ -445,6 +448,7 @@ def _states_figure(query: Query, sentence: str) -> bool:
 
 
 ASKED_SHARE = 0.2  # of the question's weight, the least the clauses that ask must carry
+MIN_ASKED_TERMS = 2  # one word ("有什么条件？") is no topic of its own
 CLAUSE_SPLIT_RE = re.compile(r"[^，。；！？,;!?]+[，。；！？,;!?]?")
 ASKS_IN_CLAUSE_RE = re.compile(
     r"[？?]$|吗|呢|是不是|会不会|能不能|有没有|支不支持|什么|怎么|如何|哪"
