@@ -167,3 +167,12 @@ def test_the_clauses_that_ask_are_weighed_apart_from_the_askers_situation(qa: Po
     # nor is one word ("有什么条件？"): it would quote any provision that prints it
     one_word = qa.ask("我们是水泥企业，想扩产能，甘肃的实施意见允许吗？有什么条件？")
     assert "有条件的地方" not in one_word.text
+
+
+def test_a_part_named_by_its_number_lists_its_items(qa: PolicyQA) -> None:
+    # round 12 (Guangxi, the central opinion): "第九部分讲的是啥？下面分哪几条？" was refused, and
+    # "第八部分…下面几条的标题是什么？" was read as a question about the document's title
+    answer = qa.ask("下周要讲甘肃的实施意见，第二部分讲的是啥？下面分哪几条？")
+    assert [c.key for c in answer.citations] == ["2.10", "2.11", "2.12"]
+    titles = qa.ask("西安的实施方案第四部分下面几条的标题是什么？")
+    assert [c.key for c in titles.citations] == ["4.4", "4.5"]

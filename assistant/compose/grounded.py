@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from assistant.answer import Answer, Citation
 from assistant.compose import templates as t
-from assistant.compose.outline import counted_siblings, introduced_part, named_part
+from assistant.compose.outline import counted_siblings, introduced_part, named_part, numbered_part
 from assistant.compose.render import cite, doc_name, heading, who
 from assistant.compose.targets import asked_years, by_year, year_sentences
 from assistant.compose.verdict import asks_yes_no, verdict_line
@@ -289,8 +289,10 @@ class GroundedAnswers:
         siblings = counted_siblings(self.corpus, asked, query.doc_ids) or counted_siblings(
             self.corpus, query.question, query.doc_ids
         )
-        parent = named_part(self.corpus, asked, query.doc_ids) or introduced_part(
-            self.corpus, query.question, query.doc_ids
+        parent = (
+            numbered_part(self.corpus, query.question, query.doc_ids)
+            or named_part(self.corpus, asked, query.doc_ids)
+            or introduced_part(self.corpus, query.question, query.doc_ids)
         )
         if parent is None and not siblings:
             if PART_WORDS.search(asked) and len(query.doc_ids) == 1:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.index.corpus import CorpusView
+from assistant.understand.numerals import part_numbers
 from assistant.understand.terms import TITLE_WORDS, content_tokens, quoted_phrases
 from ingest.model import Provision, ProvisionKind
 
@@ -64,6 +65,18 @@ def named_part(corpus: CorpusView, question: str, doc_ids: Sequence[str]) -> Pro
         if asked >= 0.6 and enough and (best is None or score > best[0]):
             best = (score, p)
     return best[1] if best else None
+
+
+def numbered_part(corpus: CorpusView, question: str, doc_ids: Sequence[str]) -> Provision | None:
+    """The top-level part a question names by its number ("第九部分讲的是啥？下面分哪几条？"), in
+    the one document in scope."""
+    numbers = part_numbers(question)
+    if len(doc_ids) != 1 or not numbers:
+        return None
+    for p in corpus.in_scope(doc_ids):
+        if p.key == str(numbers[0]) and p.kind in (ProvisionKind.CHAPTER, ProvisionKind.SECTION):
+            return p
+    return None
 
 
 def introduced_part(corpus: CorpusView, question: str, doc_ids: Sequence[str]) -> Provision | None:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from assistant.understand.numerals import article_numbers
+from assistant.understand.numerals import article_numbers, part_numbers
 from assistant.understand.synonyms import expand
 
 
@@ -302,8 +302,8 @@ def classify(  # noqa: PLR0912 - one rule per intent, most specific first, reads
         return Intent.ABOUT
     if REQUEST_RE.search(text):
         return Intent.REQUEST
-    if METADATA_RE.search(text) and not has_department:
-        return Intent.METADATA
+    if METADATA_RE.search(text) and not has_department and not part_numbers(text):
+        return Intent.METADATA  # "第八部分下面几条的标题是什么" asks the part's items
     if NO_LEAD_RE.search(text):
         return Intent.NO_LEAD
     if DEADLINE_RE.search(text):

@@ -44,3 +44,12 @@ def article_numbers(text: str) -> list[int]:
     """Numbers of every 第N条 reference in a text, in order."""
     found = (chinese_to_int(m.group(1)) for m in ARTICLE_RE.finditer(text))
     return [n for n in found if n is not None]
+
+
+PART_RE = re.compile(r"第\s*([0-9０-９]+|[一二三四五六七八九十]+)\s*(?:大)?(?:部分|章|板块)")
+
+
+def part_numbers(text: str) -> list[int]:
+    """Numbers of every 第N部分 / 第N章 reference in a text ("第九部分讲的是啥？"), in order."""
+    found = (chinese_to_int(m.group(1)) for m in PART_RE.finditer(text))
+    return [n for n in found if n is not None]
