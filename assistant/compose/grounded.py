@@ -151,9 +151,8 @@ class GroundedAnswers:
         asked = asked_clause_terms(query.question, terms)
         if not query.doc_ids or not asked:
             return terms, candidates
-        if len(asked) < MIN_ASKED_TERMS or self.corpus.weight(
-            asked
-        ) < ASKED_SHARE * self.corpus.weight(terms):
+        thin = self.corpus.weight(asked) < ASKED_SHARE * self.corpus.weight(terms)
+        if len(asked) < MIN_ASKED_TERMS or thin:
             # "…那份意见支持吗？", "…允许吗？有什么条件？": the asking clauses name no topic
             return terms, candidates
         again = weighed(asked)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TypedDict
 
 from assistant.understand.intent import Intent, Query
+from assistant.understand.terms import NUMBER_RE
 
 PRONOUN_RE = re.compile(
     r"它|该部门|这个部门|这个单位|该单位|他们|她|(?<!其)他|这家|那个部门|此部门"
@@ -37,7 +38,6 @@ ROLE_ONLY_RE = re.compile(
 )
 SHORT_FOLLOWUP_RE = re.compile(r"^(那|那么|还有|再|另外|又|呢)|呢[？?]?$")
 OPENER_RE = re.compile(r"^(那么|那|还有|再|另外|又)")
-NUMBER_RE = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?")
 ANOTHER_SUBJECT_RE = re.compile(r"^(那|那么|还有|那如果是)[^？?，,。]{2,40}呢[？?]?$")
 # what is around the subject of "那X那条呢？"
 AROUND_SUBJECT_RE = re.compile(r"^(那如果是|那么|还有|那)|(那条|这条|那项|这项|那个|的)?呢[？?]?$")

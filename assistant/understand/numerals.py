@@ -21,6 +21,7 @@ _DIGITS = {
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 
 ARTICLE_RE = re.compile(r"第\s*([0-9０-９]+|[零〇一二两三四五六七八九十百千]+)\s*[条项]")
+PART_RE = re.compile(r"第\s*([0-9０-９]+|[一二三四五六七八九十]+)\s*(?:大)?(?:部分|章|板块)")
 
 
 def chinese_to_int(text: str) -> int | None:
@@ -40,16 +41,16 @@ def chinese_to_int(text: str) -> int | None:
     return total + current
 
 
-def article_numbers(text: str) -> list[int]:
-    """Numbers of every 第N条 reference in a text, in order."""
-    found = (chinese_to_int(m.group(1)) for m in ARTICLE_RE.finditer(text))
+def _referenced(pattern: re.Pattern[str], text: str) -> list[int]:
+    found = (chinese_to_int(m.group(1)) for m in pattern.finditer(text))
     return [n for n in found if n is not None]
 
 
-PART_RE = re.compile(r"第\s*([0-9０-９]+|[一二三四五六七八九十]+)\s*(?:大)?(?:部分|章|板块)")
+def article_numbers(text: str) -> list[int]:
+    """Numbers of every 第N条 reference in a text, in order."""
+    return _referenced(ARTICLE_RE, text)
 
 
 def part_numbers(text: str) -> list[int]:
     """Numbers of every 第N部分 / 第N章 reference in a text ("第九部分讲的是啥？"), in order."""
-    found = (chinese_to_int(m.group(1)) for m in PART_RE.finditer(text))
-    return [n for n in found if n is not None]
+    return _referenced(PART_RE, text)
